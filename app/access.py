@@ -1,0 +1,68 @@
+"""Who may see what. Every case-data query goes through these helpers."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+
+from flask import abort
+from flask_login import current_user, login_required
+from sqlalchemy import Select, false, select
+
+from app.accounts import roles
+from app.accounts.models import User
+from app.extensions import db
+from app.households.models import Household, Person
+
+
+def role_required(*allowed: str) -> Callable:
+    """Login required; then 403 unless the user's role is one of `allowed`."""
+
+    def decorator(view: Callable) -> Callable:
+        @wraps(view)
+        @login_required
+        def wrapped(*args: Any, **kwargs: Any) -> Any:
+            if current_user.role not in allowed:
+                abort(403)
+            return view(*args, **kwargs)
+
+        return wrapped
+
+    return decorator
+
+
+case_data_required = role_required(*roles.CASE_ROLES)
+admin_required = role_required(roles.ADMIN)
+
+
+def household_scope(user: User, stmt: Select) -> Select:
+    """Restrict a statement over Household to what `user` may see.
+
+    Admins see their organisation; team leads and managers their team (team members stand in
+    for each other); everybody else no case data at all."""
+    stmt = stmt.where(Household.organisation_id == user.organisation_id)
+    if user.role == roles.ADMIN:
+        return stmt
+    if user.role in (roles.TEAM_LEAD, roles.MANAGER) and user.team_id is not None:
+        return stmt.where(Household.team_id == user.team_id)
+    return stmt.where(false())
+
+
+def household_or_404(user: User, household_id: int) -> Household:
+    """404 rather than 403 for households out of scope: guessing ids reveals nothing."""
+    household = db.session.scalar(
+        household_scope(user, select(Household).where(Household.id == household_id))
+    )
+    if household is None:
+        abort(404)
+    return household
+
+
+def person_or_404(user: User, person_id: int) -> Person:
+    person = db.session.scalar(
+        household_scope(user, select(Person).join(Person.household).where(Person.id == person_id))
+    )
+    if person is None:
+        abort(404)
+    return person

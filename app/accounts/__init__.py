@@ -1,0 +1,1 @@
+"""Staff and volunteer accounts, roles, login and the admin's user pages."""

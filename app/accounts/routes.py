@@ -1,0 +1,64 @@
+"""Login and logout."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from app.accounts import services
+from app.accounts.forms import LoginForm
+from app.audit.services import record
+from app.extensions import db
+from app.timeutil import to_local
+
+bp = Blueprint("auth", __name__)
+
+
+def _safe_next(target: str | None) -> str | None:
+    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+        return target
+    return None
+
+
+@bp.route("/login", methods=["GET", "POST"])
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        keys = services.throttle_keys(form.username.data, request.remote_addr)
+        user = services.find_user(form.username.data)
+        if until := services.locked_until(keys):
+            record("login_locked", "user", user.id if user else None, user_id=user and user.id)
+            db.session.commit()
+            form.password.errors.append(
+                "Zu viele Fehlversuche. Bitte versuchen Sie es nach "
+                f"{to_local(until):%H:%M} Uhr erneut."
+            )
+            return render_template("accounts/login.html", form=form), 429
+        if services.authenticate(user, form.password.data):
+            services.clear_failures(user.username)
+            login_user(user)
+            record("login", "user", user.id, user_id=user.id)
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+        locked = services.register_failure(keys)
+        record("login_failed", "user", user.id if user else None, user_id=user and user.id)
+        db.session.commit()
+        form.password.errors.append(
+            "Zu viele Fehlversuche: Die Anmeldung ist vorübergehend gesperrt."
+            if locked
+            else "Benutzername oder Passwort ist falsch."
+        )
+        return render_template("accounts/login.html", form=form), 401
+    return render_template("accounts/login.html", form=form)
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    record("logout", "user", current_user.id)
+    db.session.commit()
+    logout_user()
+    flash("Sie sind abgemeldet.", "info")
+    return redirect(url_for("auth.login"))

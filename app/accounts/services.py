@@ -1,0 +1,135 @@
+"""Passwords, login throttling and account changes — plain functions, no HTTP."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from flask import current_app
+from sqlalchemy import func, select
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from app.accounts.models import LoginThrottle, User
+from app.extensions import db
+from app.timeutil import utcnow
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 128
+# NIST SP 800-63B: length and a blocklist of known-bad passwords, no composition rules.
+_BLOCKLIST = {
+    "passwort1234",
+    "password1234",
+    "123456789012",
+    "qwertzuiopü",
+    "qwertyuiop12",
+    "hallohallo12",
+    "sommer2024!!",
+    "winter2024!!",
+    "wegbegleiter",
+    "wegbegleiter1",
+    "integration1",
+    "integration123",
+    "geheimgeheim",
+    "letmeinletmein",
+    "111111111111",
+    "000000000000",
+    "abcdefghijkl",
+    "iloveyou1234",
+    "einszweidrei",
+}
+
+
+def password_problem(password: str, *, username: str = "") -> str | None:
+    """A German explanation of why the password is not acceptable, or None."""
+    if len(password) < MIN_PASSWORD_LENGTH:
+        return f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein."
+    if len(password) > MAX_PASSWORD_LENGTH:
+        return f"Das Passwort darf höchstens {MAX_PASSWORD_LENGTH} Zeichen lang sein."
+    lowered = password.lower()
+    if lowered in _BLOCKLIST or len(set(lowered)) < 4:
+        return "Dieses Passwort ist zu leicht zu erraten. Bitte wählen Sie ein anderes."
+    if username and username.lower() in lowered:
+        return "Das Passwort darf den Benutzernamen nicht enthalten."
+    return None
+
+
+def hash_password(password: str) -> str:
+    return generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+
+
+def find_user(username: str) -> User | None:
+    return db.session.scalar(
+        select(User).where(func.lower(User.username) == username.strip().lower())
+    )
+
+
+def _throttle(key: str) -> LoginThrottle | None:
+    return db.session.get(LoginThrottle, key, with_for_update=True)
+
+
+def throttle_keys(username: str, remote_addr: str | None) -> list[str]:
+    keys = [f"user:{username.strip().lower()}"]
+    if remote_addr:
+        keys.append(f"ip:{remote_addr}")
+    return keys
+
+
+def _limit_for(key: str) -> int:
+    limit = current_app.config["LOGIN_MAX_FAILURES"]
+    # One address may serve a whole town hall (NAT), so it gets more room than one account.
+    return limit * 4 if key.startswith("ip:") else limit
+
+
+def locked_until(keys: list[str], now: datetime | None = None) -> datetime | None:
+    now = now or utcnow()
+    until = None
+    for key in keys:
+        row = db.session.get(LoginThrottle, key)
+        if row and row.locked_until and row.locked_until > now:
+            until = max(until, row.locked_until) if until else row.locked_until
+    return until
+
+
+def register_failure(keys: list[str], now: datetime | None = None) -> bool:
+    """Count a failed login; returns True when this failure locks one of the keys."""
+    now = now or utcnow()
+    window = timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    locked = False
+    for key in keys:
+        row = _throttle(key)
+        if row is None:
+            row = LoginThrottle(key=key, failures=0, window_started_at=now)
+            db.session.add(row)
+        if row.window_started_at < now - window:
+            row.failures, row.window_started_at = 0, now
+        row.failures += 1
+        if row.failures >= _limit_for(key):
+            row.locked_until = now + window
+            row.failures, row.window_started_at = 0, now
+            locked = True
+    return locked
+
+
+def clear_failures(username: str) -> None:
+    row = db.session.get(LoginThrottle, f"user:{username.strip().lower()}")
+    if row is not None:
+        db.session.delete(row)
+
+
+def authenticate(user: User | None, password: str) -> bool:
+    if user is None:
+        # Same work as for a real account, so timing does not reveal which names exist.
+        check_password_hash(_DUMMY_HASH.get(), password)
+        return False
+    return user.is_active_account and check_password_hash(user.password_hash, password)
+
+
+class _LazyDummyHash:
+    _value: str | None = None
+
+    def get(self) -> str:
+        if self._value is None:
+            self._value = hash_password("not-a-real-password-for-timing")
+        return self._value
+
+
+_DUMMY_HASH = _LazyDummyHash()

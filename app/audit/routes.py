@@ -1,0 +1,49 @@
+"""Admin view of the audit log, filtered by user or record. Read-only by design."""
+
+from __future__ import annotations
+
+from flask import Blueprint, render_template, request
+from flask_login import current_user
+from sqlalchemy import select
+from sqlalchemy.orm import joinedload
+
+from app.access import admin_required
+from app.accounts.models import User
+from app.audit.models import AuditEvent
+from app.audit.services import ACTION_LABELS
+from app.extensions import db
+
+bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
+
+OBJECT_TYPES = {"household": "Haushalt", "person": "Person", "user": "Konto"}
+
+
+@bp.get("/")
+@admin_required
+def index():
+    org_users = select(User.id).where(User.organisation_id == current_user.organisation_id)
+    stmt = select(AuditEvent).where(AuditEvent.user_id.in_(org_users))
+    user_id = request.args.get("user_id", type=int)
+    object_type = request.args.get("object_type", "")
+    object_id = request.args.get("object_id", type=int)
+    if user_id:
+        stmt = stmt.where(AuditEvent.user_id == user_id)
+    if object_type in OBJECT_TYPES:
+        stmt = stmt.where(AuditEvent.object_type == object_type)
+        if object_id:
+            stmt = stmt.where(AuditEvent.object_id == object_id)
+    stmt = stmt.options(joinedload(AuditEvent.user)).order_by(AuditEvent.id.desc())
+    page = db.paginate(stmt, per_page=50, error_out=False)
+    users = db.session.scalars(
+        select(User)
+        .where(User.organisation_id == current_user.organisation_id)
+        .order_by(User.display_name)
+    ).all()
+    return render_template(
+        "audit/index.html",
+        page=page,
+        users=users,
+        action_labels=ACTION_LABELS,
+        object_types=OBJECT_TYPES,
+        filters={"user_id": user_id, "object_type": object_type, "object_id": object_id},
+    )

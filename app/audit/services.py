@@ -1,0 +1,85 @@
+"""Writing and verifying audit events."""
+
+from __future__ import annotations
+
+import hashlib
+
+from flask_login import current_user
+from sqlalchemy import select, text
+
+from app.audit.models import AuditEvent
+from app.extensions import db
+from app.timeutil import utcnow
+
+ACTION_LABELS = {
+    "view": "angesehen",
+    "create": "angelegt",
+    "update": "geändert",
+    "close": "abgeschlossen",
+    "reopen": "wieder geöffnet",
+    "login": "Anmeldung",
+    "login_failed": "Anmeldung fehlgeschlagen",
+    "login_locked": "Anmeldung gesperrt",
+    "logout": "Abmeldung",
+    "deactivate": "deaktiviert",
+    "password_reset": "Passwort zurückgesetzt",
+    "unlock": "entsperrt",
+    "search": "gesucht",
+}
+
+_CHAIN_LOCK_ID = 7_310_001  # any constant: serialises chain appends on PostgreSQL
+
+
+def _digest(event: AuditEvent) -> str:
+    payload = "|".join(
+        str(part)
+        for part in (
+            event.prev_hash,
+            event.at.isoformat(timespec="microseconds"),
+            event.user_id or "",
+            event.action,
+            event.object_type,
+            event.object_id if event.object_id is not None else "",
+            event.detail,
+        )
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def record(
+    action: str,
+    object_type: str = "",
+    object_id: int | None = None,
+    detail: str = "",
+    user_id: int | None = None,
+) -> AuditEvent:
+    """Add an audit event to the current transaction (the caller commits)."""
+    if user_id is None and current_user and current_user.is_authenticated:
+        user_id = current_user.id
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _CHAIN_LOCK_ID})
+    prev = db.session.scalar(select(AuditEvent.hash).order_by(AuditEvent.id.desc()).limit(1))
+    event = AuditEvent(
+        at=utcnow(),
+        user_id=user_id,
+        action=action,
+        object_type=object_type,
+        object_id=object_id,
+        detail=detail[:500],
+        prev_hash=prev or "",
+    )
+    event.hash = _digest(event)
+    db.session.add(event)
+    db.session.flush()
+    return event
+
+
+def verify_chain() -> list[int]:
+    """Ids of events whose hash or link does not match; empty when the chain is intact."""
+    broken: list[int] = []
+    prev = ""
+    for event in db.session.scalars(select(AuditEvent).order_by(AuditEvent.id)):
+        if event.prev_hash != prev or event.hash != _digest(event):
+            broken.append(event.id)
+        prev = event.hash
+    return broken

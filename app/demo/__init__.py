@@ -1,0 +1,1 @@
+"""Synthetic demo county (Landkreis Göppingen towns, invented people only)."""

@@ -1,0 +1,1 @@
+"""Households and persons in counselling, eligibility and search."""

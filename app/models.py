@@ -1,0 +1,17 @@
+"""Import every model so that Alembic and create_all see the whole schema."""
+
+from app.accounts.models import LoginThrottle, User
+from app.audit.models import AuditEvent
+from app.households.models import Household, Person
+from app.organisations.models import Municipality, Organisation, Team
+
+__all__ = [
+    "AuditEvent",
+    "Household",
+    "LoginThrottle",
+    "Municipality",
+    "Organisation",
+    "Person",
+    "Team",
+    "User",
+]

@@ -1,0 +1,1 @@
+"""Organisations that run integration management, their regional teams and municipalities."""

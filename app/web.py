@@ -1,0 +1,87 @@
+"""Blueprints, login loading, error pages, security headers and template helpers."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from flask import Flask, render_template, request, session
+from flask_login import current_user
+from werkzeug.exceptions import HTTPException
+
+from app.extensions import db, login_manager
+from app.timeutil import to_local
+
+CSP = (
+    "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+    "font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+
+
+def register_web(app: Flask) -> None:
+    from app.accounts.admin_routes import bp as admin_users_bp
+    from app.accounts.models import User
+    from app.accounts.routes import bp as auth_bp
+    from app.audit.routes import bp as audit_bp
+    from app.households.routes import bp as households_bp
+    from app.main.routes import bp as main_bp
+
+    for bp in (main_bp, auth_bp, admin_users_bp, audit_bp, households_bp):
+        app.register_blueprint(bp)
+
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Bitte melden Sie sich an."
+    login_manager.login_message_category = "info"
+    login_manager.session_protection = "strong"
+
+    @login_manager.user_loader
+    def load_user(user_id: str) -> User | None:
+        if not user_id.isdigit():
+            return None
+        return db.session.get(User, int(user_id))
+
+    @app.before_request
+    def idle_timeout() -> None:
+        # A permanent session expires PERMANENT_SESSION_LIFETIME after the last request.
+        session.permanent = True
+
+    @app.after_request
+    def security_headers(response):
+        headers = response.headers
+        headers.setdefault("Content-Security-Policy", CSP)
+        headers.setdefault("X-Content-Type-Options", "nosniff")
+        headers.setdefault("Referrer-Policy", "same-origin")
+        headers.setdefault("X-Frame-Options", "DENY")
+        if request.is_secure:
+            headers.setdefault("Strict-Transport-Security", "max-age=31536000")
+        if current_user and current_user.is_authenticated:
+            # Personal data must not linger in shared caches or the back/forward cache.
+            headers.setdefault("Cache-Control", "no-store")
+        headers.add("Vary", "HX-Request")
+        return response
+
+    @app.errorhandler(HTTPException)
+    def http_error(error: HTTPException):
+        if error.code and error.code >= 400:
+            return render_template("errors/error.html", error=error), error.code
+        return error
+
+    @app.template_filter("date_de")
+    def date_de(value: date | datetime | None) -> str:
+        if value is None:
+            return ""
+        if isinstance(value, datetime):
+            local = to_local(value)
+            return f"{local:%d.%m.%Y %H:%M}" if local else ""
+        return f"{value:%d.%m.%Y}"
+
+    @app.template_filter("without_page")
+    def without_page(args: dict) -> dict:
+        return {k: v for k, v in args.items() if k != "page"}
+
+    @app.context_processor
+    def labels() -> dict:
+        from app.accounts import roles
+        from app.households import choices
+
+        return {"choices": choices, "roles": roles}
