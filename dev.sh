@@ -62,11 +62,11 @@ case "${1:-}" in
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
     echo "== tests on SQLite"
-    TEST_DATABASE_URL= "$VENV/bin/pytest" "${@:2}"
+    TEST_DATABASE_URL= "$VENV/bin/pytest" -q "${@:2}"
     pg=$(postgres_url)
     if [ -n "$pg" ]; then
       echo "== tests on PostgreSQL ($pg)"
-      TEST_DATABASE_URL="$pg" "$VENV/bin/pytest" "${@:2}"
+      TEST_DATABASE_URL="$pg" "$VENV/bin/pytest" -q "${@:2}"
     else
       echo "== PostgreSQL not reachable: set TEST_DATABASE_URL to include it"
       [ -n "${CI:-}" ] && { echo "CI must test PostgreSQL"; exit 1; }

@@ -4,6 +4,7 @@ CSRF tokens the way a page would."""
 
 from __future__ import annotations
 
+import contextvars
 import os
 import re
 from collections.abc import Iterator
@@ -73,11 +74,26 @@ _CSRF_META = re.compile(r'name="csrf-token" content="([^"]+)"')
 _CSRF_FIELD = re.compile(r'name="csrf_token" type="hidden" value="([^"]+)"')
 
 
+class _IsolatedClient:
+    """Runs each request in an empty contextvars context, so that a test's open app context
+    (used to build data) is never shared with the request: no shared `g`, current_user or
+    database session, exactly as between two real requests."""
+
+    def __init__(self, client: FlaskClient) -> None:
+        self._client = client
+
+    def __getattr__(self, name: str):  # noqa: ANN204
+        attr = getattr(self._client, name)
+        if name in {"get", "post", "open", "head", "put", "delete", "patch"}:
+            return lambda *a, **kw: contextvars.Context().run(attr, *a, **kw)
+        return attr
+
+
 class Browser:
     """Wraps the test client; posts carry the CSRF token from the last page, as a form does."""
 
     def __init__(self, client: FlaskClient) -> None:
-        self.client = client
+        self.client = _IsolatedClient(client)
         self.csrf: str | None = None
 
     def _remember_token(self, response) -> None:
