@@ -51,6 +51,8 @@ def from_environment(instance_path: Path) -> dict:
         ),
         # Form posts are small; anything bigger is rejected with 413 before parsing.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
+        # Use WTForms' own German messages (app/forms.py) rather than Flask-Babel's hook.
+        "WTF_I18N_ENABLED": False,
         "WTF_CSRF_TIME_LIMIT": int(os.environ.get("CSRF_TIME_LIMIT_SECONDS", str(8 * 3600))),
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),

@@ -5,7 +5,8 @@ from __future__ import annotations
 from datetime import date
 
 from flask_wtf import FlaskForm
-from wtforms import DateField, StringField
+from wtforms import DateField, SelectField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import Length, Optional, ValidationError
 
 
@@ -56,3 +57,24 @@ def text(label: str, max_length: int, *validators, **kwargs) -> StringField:
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
         **kwargs,
     )
+
+
+class Select(SelectField):
+    """SelectField that accepts (value, label) pairs; WTForms 3.3 wants SelectChoice objects."""
+
+    def __init__(self, *args, choices: list | None = None, **kwargs) -> None:
+        super().__init__(*args, choices=_as_select_choices(choices), **kwargs)
+
+    @property
+    def choices(self) -> list[SelectChoice] | None:
+        return self._choices
+
+    @choices.setter
+    def choices(self, value: list | None) -> None:
+        self._choices = _as_select_choices(value)
+
+
+def _as_select_choices(value: list | None) -> list[SelectChoice] | None:
+    if value is None or callable(value):
+        return value
+    return [c if isinstance(c, SelectChoice) else SelectChoice(*c) for c in value]

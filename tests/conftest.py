@@ -82,7 +82,7 @@ class _IsolatedClient:
     def __init__(self, client: FlaskClient) -> None:
         self._client = client
 
-    def __getattr__(self, name: str):  # noqa: ANN204
+    def __getattr__(self, name: str):
         attr = getattr(self._client, name)
         if name in {"get", "post", "open", "head", "put", "delete", "patch"}:
             return lambda *a, **kw: contextvars.Context().run(attr, *a, **kw)

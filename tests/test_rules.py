@@ -80,9 +80,15 @@ def test_sql_clause_agrees_with_pure_function(county, make):
             county.town_a, f"H{index}", accommodation=rng.choice(accommodations)
         )
         application = rng.choice(
-            [None, boundary, boundary + timedelta(days=1), boundary - timedelta(days=1),
-             date(2024, 2, 29), TODAY - timedelta(days=rng.randint(0, 2000))]
-        )  # fmt: skip
+            [
+                None,
+                boundary,
+                boundary + timedelta(days=1),
+                boundary - timedelta(days=1),
+                date(2024, 2, 29),
+                TODAY - timedelta(days=rng.randint(0, 2000)),
+            ]
+        )
         person = make.person(
             household,
             f"P{index}",

@@ -29,8 +29,9 @@ def _names(response) -> str:
 def test_search_finds_person_by_part_of_name_and_variant(login, county, make):
     from app.extensions import db
 
-    make.person(county.household_a, "Mohammed", "Müller", birth_year=1985, birth_month=3,
-                birth_day=12)  # fmt: skip
+    make.person(
+        county.household_a, "Mohammed", "Müller", birth_year=1985, birth_month=3, birth_day=12
+    )
     db.session.commit()
     b = login("manager")
     for query in ("muhammad", "MUELLER", "mül", "Mohamad Muller", "12.03.1985", "1985"):

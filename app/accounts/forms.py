@@ -2,12 +2,12 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from wtforms import BooleanField, DecimalField, PasswordField, SelectField, StringField
+from wtforms import BooleanField, DecimalField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, NumberRange, Optional, ValidationError
 
 from app.accounts import roles
 from app.accounts.services import password_problem
-from app.forms import Form, text
+from app.forms import Form, Select, text
 
 
 class LoginForm(Form):
@@ -29,8 +29,8 @@ class UserForm(Form):
     )
     display_name = text("Name", 120, DataRequired("Bitte den Namen angeben."))
     email = text("E-Mail", 120, Optional(), Email("Bitte eine gültige E-Mail-Adresse angeben."))
-    role = SelectField("Rolle", choices=list(roles.ROLE_LABELS.items()))
-    team_id = SelectField("Team", coerce=int, validate_choice=True)
+    role = Select("Rolle", choices=list(roles.ROLE_LABELS.items()))
+    team_id = Select("Team", coerce=int, validate_choice=True)
     fte = DecimalField(
         "Stellenanteil (VZÄ)",
         [Optional(), NumberRange(0, 1, "Der Stellenanteil liegt zwischen 0 und 1.")],
@@ -38,11 +38,11 @@ class UserForm(Form):
         default=Decimal("0"),
         render_kw={"inputmode": "decimal"},
     )
-    qualification = SelectField(
+    qualification = Select(
         "Qualifikation", choices=[("", "—"), *roles.QUALIFICATION_LABELS.items()]
     )
 
-    def validate_team_id(self, field: SelectField) -> None:
+    def validate_team_id(self, field: Select) -> None:
         if field.data == 0 and self.role.data in (roles.TEAM_LEAD, roles.MANAGER):
             raise ValidationError("Teamleitung und Integrationsmanager:innen brauchen ein Team.")
 

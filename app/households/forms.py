@@ -1,29 +1,29 @@
 from __future__ import annotations
 
-from wtforms import BooleanField, IntegerField, SelectField, StringField
+from wtforms import BooleanField, IntegerField, StringField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 
-from app.forms import Form, GermanDateField, no_future, not_before, reasonable_date, text
+from app.forms import Form, GermanDateField, Select, no_future, not_before, reasonable_date, text
 from app.households import choices
 from app.timeutil import today
 
 
-def _select(label: str, options: dict[str, str], **kwargs) -> SelectField:
-    return SelectField(label, choices=list(options.items()), **kwargs)
+def _select(label: str, options: dict[str, str], **kwargs) -> Select:
+    return Select(label, choices=list(options.items()), **kwargs)
 
 
 class HouseholdForm(Form):
     name = text(
         "Bezeichnung (z. B. Familienname)", 120, DataRequired("Bitte eine Bezeichnung angeben.")
     )
-    municipality_id = SelectField("Gemeinde", coerce=int)
+    municipality_id = Select("Gemeinde", coerce=int)
     street = text("Straße und Hausnummer", 160, Optional())
     postcode = text(
         "PLZ", 10, Optional(), render_kw={"inputmode": "numeric", "autocomplete": "off"}
     )
     phone = text("Telefon", 40, Optional(), render_kw={"inputmode": "tel", "type": "tel"})
     accommodation = _select("Unterbringung", choices.ACCOMMODATION)
-    manager_id = SelectField("Zuständig", coerce=int)
+    manager_id = Select("Zuständig", coerce=int)
 
     def validate_postcode(self, field: StringField) -> None:
         if field.data and not (field.data.isdigit() and len(field.data) == 5):
@@ -124,18 +124,18 @@ class ListFilterForm(Form):
     class Meta:
         csrf = False
 
-    status = SelectField(
+    status = Select(
         "Status",
         choices=[("active", "aktiv"), ("closed", "abgeschlossen"), ("", "alle")],
         default="active",
     )
-    eligibility = SelectField(
+    eligibility = Select(
         "Zielgruppe",
         choices=[("", "alle"), ("yes", "berechtigt"), ("no", "nicht berechtigt")],
         default="",
     )
-    prospect = SelectField(
+    prospect = Select(
         "Bleibeperspektive", choices=[("", "alle"), *choices.PROSPECT.items()], default=""
     )
-    municipality_id = SelectField("Gemeinde", coerce=int, default=0)
+    municipality_id = Select("Gemeinde", coerce=int, default=0)
     mine = BooleanField("Nur meine")

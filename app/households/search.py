@@ -30,6 +30,8 @@ def fold(text: str) -> str:
 
 
 def _word_skeleton(word: str) -> str:
+    if len(word) > 2 and word.endswith("h") and word[-2] in _VOWELS:
+        word = word[:-1]  # Samirah/Samira, Fatimah/Fatima
     consonants = [ch for i, ch in enumerate(word) if i == 0 or ch not in _VOWELS]
     collapsed: list[str] = []
     for ch in consonants:
