@@ -46,4 +46,13 @@ def index():
         action_labels=ACTION_LABELS,
         object_types=OBJECT_TYPES,
         filters={"user_id": user_id, "object_type": object_type, "object_id": object_id},
+        pager_args={
+            k: v
+            for k, v in (
+                ("user_id", user_id),
+                ("object_type", object_type),
+                ("object_id", object_id),
+            )
+            if v
+        },
     )

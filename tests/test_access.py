@@ -1,0 +1,142 @@
+"""Access control table: every route, every role. A route missing here fails the suite."""
+
+from __future__ import annotations
+
+import pytest
+
+from app import create_app
+
+ROLES = ("anonymous", "admin", "team_lead", "manager", "front_desk", "volunteer")
+LOGIN_AS = {
+    "admin": "admin",
+    "team_lead": "lead",
+    "manager": "manager",
+    "front_desk": "frontdesk",
+    "volunteer": "volunteer",
+}
+
+
+def rule(
+    anonymous: str, admin: str, team_lead: str, manager: str, front_desk: str, volunteer: str
+) -> dict[str, str]:
+    return dict(
+        zip(ROLES, (anonymous, admin, team_lead, manager, front_desk, volunteer), strict=True)
+    )
+
+
+PUBLIC = rule("ok", "ok", "ok", "ok", "ok", "ok")
+SIGNED_IN = rule("login", "ok", "ok", "ok", "ok", "ok")
+CASE_DATA = rule("login", "ok", "ok", "ok", "deny", "deny")
+ADMIN_ONLY = rule("login", "ok", "deny", "deny", "deny", "deny")
+
+EXPECTED: dict[str, dict[str, str]] = {
+    "main.home": SIGNED_IN,
+    "main.health": PUBLIC,
+    "auth.login": PUBLIC,
+    "auth.logout": SIGNED_IN,
+    "admin_users.index": ADMIN_ONLY,
+    "admin_users.new": ADMIN_ONLY,
+    "admin_users.edit": ADMIN_ONLY,
+    "admin_users.reset_password": ADMIN_ONLY,
+    "admin_users.deactivate": ADMIN_ONLY,
+    "admin_users.unlock": ADMIN_ONLY,
+    "audit.index": ADMIN_ONLY,
+    "households.index": CASE_DATA,
+    "households.new": CASE_DATA,
+    "households.show": CASE_DATA,
+    "households.edit": CASE_DATA,
+    "households.close": CASE_DATA,
+    "households.reopen": CASE_DATA,
+    "households.new_person": CASE_DATA,
+    "households.show_person": CASE_DATA,
+    "households.edit_person": CASE_DATA,
+    "households.search": CASE_DATA,
+}
+NOT_ROUTES = {"static"}
+
+_url_map_app = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+RULES = [r for r in _url_map_app.url_map.iter_rules() if r.endpoint not in NOT_ROUTES]
+
+
+def test_every_route_is_in_the_table():
+    endpoints = {r.endpoint for r in RULES}
+    assert endpoints - EXPECTED.keys() == set(), "add the new routes to EXPECTED"
+    assert EXPECTED.keys() - endpoints == set(), "remove routes that no longer exist"
+
+
+def url_args(county) -> dict[str, int]:
+    return {
+        "household_id": county.household_a.id,
+        "person_id": county.person_a.id,
+        "user_id": county.users["colleague"].id,
+    }
+
+
+def outcome(response) -> str:
+    if response.status_code in (403, 404):
+        return "deny"
+    if response.status_code == 302 and "/login?next=" in response.headers.get("Location", ""):
+        return "login"
+    assert response.status_code < 500, response.status_code
+    return "ok"
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("url_rule", RULES, ids=lambda r: f"{r.endpoint}:{r.rule}")
+def test_route_access(url_rule, role, county, browser, login):
+    expected = EXPECTED[url_rule.endpoint][role]
+    b = browser if role == "anonymous" else login(LOGIN_AS[role])
+    args = {name: url_args(county)[name] for name in url_rule.arguments}
+    from flask import url_for
+
+    with _url_map_app.test_request_context():
+        url = url_for(url_rule.endpoint, **args)
+    response = b.get(url) if "GET" in url_rule.methods else b.post(url, {})
+    assert outcome(response) == expected, f"{role} {url} -> {response.status_code}"
+
+
+@pytest.mark.parametrize(
+    "url",
+    [
+        "/households/{b}",
+        "/households/{b}/edit",
+        "/households/{b}/close",
+        "/households/{b}/persons/new",
+        "/persons/{pb}",
+        "/persons/{pb}/edit",
+    ],
+)
+def test_manager_cannot_open_other_teams_household_by_guessing(url, county, login, ctx):
+    from sqlalchemy import select
+
+    from app.households.models import Person
+
+    person_b = county.household_b.members[0]
+    target = url.format(b=county.household_b.id, pb=person_b.id)
+    for role in ("manager", "town_manager"):
+        b = login(role)
+        assert b.get(target).status_code == 404, (role, target)
+    # Changing another team's data by POST is refused as well, and nothing changes.
+    from app.extensions import db
+
+    before = person_b.given_name
+    response = login("manager").post(f"/persons/{person_b.id}/edit", {"given_name": "Hacked"})
+    assert response.status_code == 404
+    db.session.expire_all()
+    assert db.session.scalar(select(Person.given_name).where(Person.id == person_b.id)) == before
+
+
+def test_front_desk_and_volunteer_see_no_case_data(county, login):
+    names = ["Haddad", "Samira", "Rahimi", "Kovalenko", "سميرة"]
+    for role in ("frontdesk", "volunteer"):
+        b = login(role)
+        for url in (
+            "/",
+            f"/households/{county.household_a.id}",
+            "/search?q=Haddad",
+            "/households",
+            f"/persons/{county.person_a.id}",
+        ):
+            body = b.get(url).get_data(as_text=True)
+            assert not any(n in body for n in names), (role, url)
+        assert "Haushalte" not in b.get("/").get_data(as_text=True)
