@@ -335,7 +335,7 @@ class _Builder:
                 family = rng.choice(names.ORIGINS[origin][3])
                 town = rng.choices(towns, town_weights)[0]
                 # About one third of persons live alone; families have 2 to 7 members.
-                single = rng.random() < 0.62
+                single = rng.random() < 0.68
                 size = 1 if single else rng.choices([2, 3, 4, 5, 6, 7], [10, 18, 24, 22, 14, 8])[0]
                 entry = self.today - timedelta(days=rng.randint(200, 3800))
                 status = self._status(origin, entry)

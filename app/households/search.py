@@ -1,8 +1,8 @@
 """Name normalisation for tolerant search.
 
 Two keys are stored per person:
-- search_name: lower case, accents folded, German umlaut spellings unified
-  (Müller, Mueller and Muller all become "muller");
+- search_name: lower case, accents folded, German umlaut spellings unified and doubled
+  letters collapsed (Müller, Mueller and Muller all become "muler");
 - search_skeleton: the consonant skeleton of each word with doubled letters collapsed, so that
   common transliterations of the same name meet (Mohammed, Muhammad, Mohamad -> "mhmd").
 A query matches when its folded form is a substring of search_name, or, for queries of three
@@ -29,6 +29,11 @@ def fold(text: str) -> str:
     return " ".join(text.split())
 
 
+def squeeze(text: str) -> str:
+    """Collapse doubled letters: Haddad and Hadad, Mueller and Muler meet."""
+    return re.sub(r"(.)\1+", r"\1", text)
+
+
 def _word_skeleton(word: str) -> str:
     if len(word) > 2 and word.endswith("h") and word[-2] in _VOWELS:
         word = word[:-1]  # Samirah/Samira, Fatimah/Fatima
@@ -46,7 +51,7 @@ def skeleton(text: str) -> str:
 
 def search_keys(*names: str) -> tuple[str, str]:
     joined = " ".join(n for n in names if n)
-    return fold(joined), skeleton(joined)
+    return squeeze(fold(joined)), skeleton(joined)
 
 
 _DATE_FULL = re.compile(r"^(\d{1,2})\.(\d{1,2})\.(\d{4})$")

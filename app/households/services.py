@@ -15,7 +15,7 @@ from app.audit.services import record
 from app.extensions import db
 from app.households import rules
 from app.households.models import Household, Person
-from app.households.search import fold, parse_birth_query, search_keys, skeleton
+from app.households.search import fold, parse_birth_query, search_keys, skeleton, squeeze
 from app.organisations.models import Municipality
 
 SEARCH_LIMIT = 30
@@ -108,7 +108,7 @@ def search_persons(user: User, query: str) -> list[Person]:
             ]
         stmt = stmt.where(and_(*conditions))
     else:
-        words = fold(query).split()
+        words = squeeze(fold(query)).split()
         if not words:
             return []
         word_conditions = []

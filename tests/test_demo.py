@@ -1,0 +1,73 @@
+"""The demo county: realistic shape, synthetic people, loadable once."""
+
+from __future__ import annotations
+
+from collections import Counter
+from decimal import Decimal
+
+from sqlalchemy import func, select
+
+from app.accounts import roles
+from app.accounts.models import User
+from app.demo.generator import COUNTY_NAME, DEMO_PASSWORD, load_municipalities
+from app.extensions import db
+from app.households.models import Household, Person
+from app.households.rules import person_eligibility
+from app.organisations.models import Municipality, Organisation, Team
+from app.timeutil import today
+from tests.conftest import Browser
+
+
+def test_demo_county_has_realistic_shape(app, ctx):
+    result = app.test_cli_runner().invoke(args=["demo-data"])
+    assert result.exit_code == 0, result.output
+    assert "admin" in result.output and DEMO_PASSWORD in result.output
+
+    assert db.session.scalar(select(func.count(Municipality.id))) == 38
+    county = db.session.scalar(select(Organisation).where(Organisation.name == COUNTY_NAME))
+    own_im = {row["municipality"] for row in load_municipalities() if row["own_im"] == "yes"}
+    assert len(own_im) == 5
+    assert db.session.scalar(select(func.count(Organisation.id))) == 6
+    county_teams = db.session.scalars(select(Team).where(Team.organisation_id == county.id))
+    assert len(list(county_teams)) == 5
+
+    staff = db.session.scalars(
+        select(User).where(
+            User.organisation_id == county.id,
+            User.role.in_((roles.MANAGER, roles.TEAM_LEAD)),
+        )
+    ).all()
+    assert len(staff) == 16
+    assert sum((u.fte for u in staff), Decimal(0)) == Decimal("13.45")
+    assert {r for (r,) in db.session.execute(select(User.role).distinct())} == set(roles.ALL_ROLES)
+
+    county_persons = db.session.scalars(
+        select(Person).join(Person.household).where(Household.organisation_id == county.id)
+    ).all()
+    assert 1350 <= len(county_persons) <= 1500
+    sizes = Counter(p.household_id for p in county_persons)
+    singles = sum(1 for size in sizes.values() if size == 1)
+    assert 0.28 <= singles / len(county_persons) <= 0.40  # about a third live alone
+    on = today()
+    eligible = sum(person_eligibility(p, on).eligible for p in county_persons)
+    assert 0.5 < eligible / len(county_persons) < 0.95  # eligibility varies
+    statuses = Counter(p.residence_status for p in county_persons)
+    assert {"asylum_applicant", "toleration", "residence_permit"} <= statuses.keys()
+    # Households belong to the organisation responsible for their town.
+    mismatched = db.session.scalar(
+        select(func.count(Household.id))
+        .join(Household.municipality)
+        .where(Household.team_id != Municipality.team_id)
+    )
+    assert mismatched == 0
+
+
+def test_demo_data_runs_once_and_logins_work(app, ctx):
+    runner = app.test_cli_runner()
+    assert runner.invoke(args=["demo-data", "--if-empty"]).exit_code == 0
+    again = runner.invoke(args=["demo-data", "--if-empty"])
+    assert again.exit_code == 0 and "already holds data" in again.output
+    assert runner.invoke(args=["demo-data"]).exit_code != 0
+    for username in ("admin", "teamleitung", "manager", "empfang", "ehrenamt"):
+        b = Browser(app.test_client())
+        assert b.login(username, DEMO_PASSWORD).status_code == 302, username
