@@ -58,4 +58,6 @@ def from_environment(instance_path: Path) -> dict:
         "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "PAGE_SIZE": 25,
+        # Household pages a manager opened that stay readable offline (service worker).
+        "OFFLINE_PAGES": int(os.environ.get("OFFLINE_PAGES", "30")),
     }

@@ -8,6 +8,7 @@ from flask import Flask, render_template, request, session
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
+from app.assets import init_assets
 from app.extensions import db, login_manager
 from app.timeutil import to_local
 
@@ -25,9 +26,11 @@ def register_web(app: Flask) -> None:
     from app.audit.routes import bp as audit_bp
     from app.households.routes import bp as households_bp
     from app.main.routes import bp as main_bp
+    from app.pwa.routes import bp as pwa_bp
 
-    for bp in (main_bp, auth_bp, admin_users_bp, audit_bp, households_bp):
+    for bp in (main_bp, auth_bp, admin_users_bp, audit_bp, households_bp, pwa_bp):
         app.register_blueprint(bp)
+    init_assets(app)
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Bitte melden Sie sich an."

@@ -1,7 +1,27 @@
 // Progressive enhancement only: every page works without this file.
 document.documentElement.classList.add("js");
+
 // htmx requests carry the CSRF token from the page's meta tag (forms carry their own field).
 document.addEventListener("htmx:configRequest", (event) => {
   const meta = document.querySelector('meta[name="csrf-token"]');
   if (meta) event.detail.headers["X-CSRFToken"] = meta.content;
 });
+
+// Offline copies of household pages must not outlive the session (see static/sw.js).
+async function purgeOfflineCopies() {
+  if (!window.caches) return;
+  await Promise.all([caches.delete("wb-pages"), caches.delete("wb-meta")]);
+}
+
+document.addEventListener("submit", (event) => {
+  const form = event.target;
+  if (!form.matches("form[data-logout]")) return;
+  event.preventDefault();
+  purgeOfflineCopies().finally(() => form.submit());
+});
+
+if (document.body.dataset.page === "auth.login") purgeOfflineCopies();
+
+if ("serviceWorker" in navigator) {
+  navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(() => {});
+}

@@ -97,7 +97,7 @@ class Browser:
         self.csrf: str | None = None
 
     def _remember_token(self, response) -> None:
-        if response.mimetype == "text/html":
+        if response.mimetype == "text/html" and "Content-Encoding" not in response.headers:
             body = response.get_data(as_text=True)
             match = _CSRF_META.search(body) or _CSRF_FIELD.search(body)
             if match:
@@ -122,7 +122,9 @@ class Browser:
         headers = {"HX-Request": "true"}
         if target:
             headers["HX-Target"] = target
-        return self.client.get(url, headers=headers, **kwargs)
+        response = self.client.get(url, headers=headers, **kwargs)
+        self._remember_token(response)
+        return response
 
     def login(self, username: str, password: str = PASSWORD):
         self.get("/login")

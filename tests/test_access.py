@@ -51,6 +51,9 @@ EXPECTED: dict[str, dict[str, str]] = {
     "households.show_person": CASE_DATA,
     "households.edit_person": CASE_DATA,
     "households.search": CASE_DATA,
+    "pwa.manifest": PUBLIC,
+    "pwa.service_worker": PUBLIC,
+    "pwa.offline": PUBLIC,
 }
 NOT_ROUTES = {"static"}
 

@@ -57,10 +57,13 @@ def test_account_locks_after_repeated_failures_across_app_servers(app, county, c
     """Two app instances on one database (two servers behind a load balancer) share the
     failure counter, so spreading attempts over servers does not help an attacker."""
     other_server = create_app(
-        {"TESTING": True, "SECRET_KEY": "test-secret",
-         "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
-         "PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"]}
-    )  # fmt: skip
+        {
+            "TESTING": True,
+            "SECRET_KEY": "test-secret",
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "PASSWORD_HASH_METHOD": app.config["PASSWORD_HASH_METHOD"],
+        }
+    )
     servers = [Browser(app.test_client()), Browser(other_server.test_client())]
     for attempt in range(5):
         b = servers[attempt % 2]
@@ -90,9 +93,16 @@ def test_admin_unlocks_locked_account(login, browser, county):
 
 def test_admin_creates_user_with_password_rules(login, county, ctx):
     admin = login("admin")
-    data = {"username": "neu", "display_name": "Neue Kollegin", "email": "neu@example.org",
-            "role": "manager", "team_id": str(county.team_a.id), "fte": "0.5",
-            "qualification": "university", "password": "kurz"}  # fmt: skip
+    data = {
+        "username": "neu",
+        "display_name": "Neue Kollegin",
+        "email": "neu@example.org",
+        "role": "manager",
+        "team_id": str(county.team_a.id),
+        "fte": "0.5",
+        "qualification": "university",
+        "password": "kurz",
+    }
     r = admin.post("/admin/users/new", data)
     assert "mindestens 12 Zeichen" in r.get_data(as_text=True)
     r = admin.post("/admin/users/new", data | {"password": "passwort1234"})
@@ -130,9 +140,15 @@ def test_admin_resets_password_and_deactivates_user(login, browser, county, ctx)
 def test_admin_edits_user_and_cannot_reach_other_organisation(login, county, ctx):
     admin = login("admin")
     uid = county.users["manager_b"].id
-    data = {"username": "manager_b", "display_name": "Bea Beispiel", "email": "",
-            "role": "team_lead", "team_id": str(county.team_b.id), "fte": "0.75",
-            "qualification": "vocational"}  # fmt: skip
+    data = {
+        "username": "manager_b",
+        "display_name": "Bea Beispiel",
+        "email": "",
+        "role": "team_lead",
+        "team_id": str(county.team_b.id),
+        "fte": "0.75",
+        "qualification": "vocational",
+    }
     assert admin.post(f"/admin/users/{uid}/edit", data).status_code == 302
     db.session.expire_all()
     user = db.session.get(User, uid)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from app.access import case_data_required, household_or_404, person_or_404
@@ -108,7 +108,12 @@ def show(household_id: int):
     db.session.commit()
     on = today()
     members = [(p, rules.person_eligibility(p, on)) for p in household.members]
-    return render_template("households/show.html", household=household, members=members)
+    response = make_response(
+        render_template("households/show.html", household=household, members=members)
+    )
+    # The service worker keeps such pages for offline reading (staff only; see static/sw.js).
+    response.headers["X-Offline-Copy"] = "allowed"
+    return response
 
 
 @bp.route("/households/<int:household_id>/edit", methods=["GET", "POST"])

@@ -1,0 +1,1 @@
+"""Installable web app: manifest, service worker (served from the site root), offline page."""

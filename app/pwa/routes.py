@@ -1,0 +1,64 @@
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from flask import Blueprint, Response, current_app, render_template, url_for
+
+from app.assets import assets_version
+
+bp = Blueprint("pwa", __name__)
+
+# Files the service worker precaches; their fingerprints make up the cache version.
+PRECACHE = ("app.css", "app.js", "vendor/htmx-2.0.11.min.js", "icons/icon-192.png")
+THEME = "#0b5cad"
+
+
+@bp.get("/manifest.webmanifest")
+def manifest() -> Response:
+    data = {
+        "name": "Wegbegleiter – Integrationsmanagement",
+        "short_name": "Wegbegleiter",
+        "lang": "de",
+        "start_url": url_for("main.home"),
+        "scope": "/",
+        "display": "standalone",
+        "background_color": "#f6f7f9",
+        "theme_color": THEME,
+        "icons": [
+            {
+                "src": url_for("static", filename=f"icons/icon-{size}.png"),
+                "sizes": f"{size}x{size}",
+                "type": "image/png",
+                "purpose": "any",
+            }
+            for size in (192, 512)
+        ],
+    }
+    response = Response(json.dumps(data, ensure_ascii=False), mimetype="application/manifest+json")
+    response.cache_control.max_age = 3600
+    return response
+
+
+@bp.get("/sw.js")
+def service_worker() -> Response:
+    static_folder = current_app.static_folder or ""
+    settings = {
+        "version": assets_version(static_folder, PRECACHE),
+        "precache": [url_for("static", filename=f) for f in PRECACHE] + [url_for(".offline")],
+        "offline": url_for(".offline"),
+        "pagesLimit": current_app.config["OFFLINE_PAGES"],
+        "idleSeconds": int(current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()),
+    }
+    source = (Path(static_folder) / "sw.js").read_text(encoding="utf-8")
+    body = f"const SETTINGS = {json.dumps(settings)};\n{source}"
+    response = Response(body, mimetype="application/javascript")
+    # The browser must always check for a new worker; the root scope needs this path.
+    response.headers["Cache-Control"] = "no-cache"
+    response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.get("/offline")
+def offline() -> str:
+    return render_template("pwa/offline.html")

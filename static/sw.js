@@ -1,0 +1,104 @@
+// Wegbegleiter service worker. SETTINGS is prepended by the server (app/pwa/routes.py).
+// Static assets: cache-first (fingerprinted names, versioned cache).
+// HTML: network-first; household pages that the server marks as allowed are kept for offline
+// reading (the last SETTINGS.pagesLimit), and only while the session could still be valid.
+const STATIC_CACHE = `wb-static-${SETTINGS.version}`;
+const PAGES_CACHE = "wb-pages";
+const META_CACHE = "wb-meta";
+
+self.addEventListener("install", (event) => {
+  event.waitUntil(
+    caches.open(STATIC_CACHE)
+      .then((cache) => cache.addAll(SETTINGS.precache.map((u) => new Request(u, {credentials: "omit"}))))
+      .then(() => self.skipWaiting()),
+  );
+});
+
+self.addEventListener("activate", (event) => {
+  event.waitUntil(
+    caches.keys()
+      .then((keys) => Promise.all(
+        keys.filter((k) => k.startsWith("wb-static-") && k !== STATIC_CACHE).map((k) => caches.delete(k)),
+      ))
+      .then(() => self.clients.claim()),
+  );
+});
+
+async function purgePages() {
+  await caches.delete(PAGES_CACHE);
+  await caches.delete(META_CACHE);
+}
+
+async function touchActivity() {
+  const meta = await caches.open(META_CACHE);
+  await meta.put("/__last-activity", new Response(String(Date.now())));
+}
+
+async function sessionMayBeValid() {
+  const meta = await caches.open(META_CACHE);
+  const last = await meta.match("/__last-activity");
+  if (!last) return false;
+  return Date.now() - Number(await last.text()) < SETTINGS.idleSeconds * 1000;
+}
+
+async function keepPage(request, response) {
+  const cache = await caches.open(PAGES_CACHE);
+  const headers = new Headers(response.headers);
+  headers.set("X-Cached-At", new Date().toISOString());
+  const body = await response.clone().text();
+  await cache.put(request.url, new Response(body, {status: 200, headers}));
+  const keys = await cache.keys();
+  for (const old of keys.slice(0, Math.max(0, keys.length - SETTINGS.pagesLimit))) {
+    await cache.delete(old);
+  }
+}
+
+function markOffline(body, cachedAt) {
+  const when = new Date(cachedAt).toLocaleString("de-DE", {dateStyle: "short", timeStyle: "short"});
+  const banner = `<p class="flash offline-copy" role="status">Offline-Kopie vom ${when}</p>`;
+  return body.replace('<main id="main">', `<main id="main">${banner}`);
+}
+
+async function networkFirst(request) {
+  try {
+    const response = await fetch(request);
+    if (response.ok && !response.redirected) {
+      await touchActivity();
+      if (response.headers.get("X-Offline-Copy") === "allowed") {
+        // Keep the newest copy; a page opened again moves to the end of the list.
+        const cache = await caches.open(PAGES_CACHE);
+        await cache.delete(request.url);
+        await keepPage(request, response);
+      }
+    } else if (response.redirected && new URL(response.url).pathname === "/login") {
+      await purgePages(); // the session is gone: so are the offline copies
+    }
+    return response;
+  } catch (error) {
+    if (await sessionMayBeValid()) {
+      const cached = await (await caches.open(PAGES_CACHE)).match(request.url);
+      if (cached) {
+        const body = markOffline(await cached.text(), cached.headers.get("X-Cached-At"));
+        return new Response(body, {headers: {"Content-Type": "text/html; charset=utf-8"}});
+      }
+    } else {
+      await purgePages();
+    }
+    return (await caches.match(SETTINGS.offline)) || Response.error();
+  }
+}
+
+self.addEventListener("fetch", (event) => {
+  const request = event.request;
+  const url = new URL(request.url);
+  if (request.method !== "GET" || url.origin !== self.location.origin) return;
+  if (url.pathname.startsWith("/static/")) {
+    event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
+  } else if (request.mode === "navigate") {
+    event.respondWith(networkFirst(request));
+  }
+});
+
+self.addEventListener("message", (event) => {
+  if (event.data && event.data.type === "purge") event.waitUntil(purgePages());
+});
