@@ -102,3 +102,13 @@ self.addEventListener("fetch", (event) => {
 self.addEventListener("message", (event) => {
   if (event.data && event.data.type === "purge") event.waitUntil(purgePages());
 });
+
+// Background Sync: wake an open page to replay the outbox (it holds the session and token).
+self.addEventListener("sync", (event) => {
+  if (event.tag !== "outbox") return;
+  event.waitUntil(
+    self.clients.matchAll({type: "window"}).then((clients) => {
+      clients.forEach((client) => client.postMessage({type: "outbox-sync"}));
+    }),
+  );
+});

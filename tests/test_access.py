@@ -54,6 +54,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "pwa.manifest": PUBLIC,
     "pwa.service_worker": PUBLIC,
     "pwa.offline": PUBLIC,
+    "pwa.csrf_token": PUBLIC,  # answers 401 JSON when signed out (see test_pwa)
 }
 NOT_ROUTES = {"static"}
 

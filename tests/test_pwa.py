@@ -69,3 +69,19 @@ def test_household_page_may_be_kept_offline_for_staff_only(login, county):
     response = login("manager").get(f"/households/{county.household_a.id}")
     assert response.headers["X-Offline-Copy"] == "allowed"
     assert "X-Offline-Copy" not in login("volunteer").get("/").headers
+
+
+def test_fresh_csrf_token_for_outbox_replay(browser, county):
+    signed_out = browser.get("/session/csrf")
+    assert signed_out.status_code == 401 and signed_out.json == {"error": "signed_out"}
+    browser.login("manager")
+    response = browser.get("/session/csrf")
+    assert response.status_code == 200 and response.headers["Cache-Control"] == "no-store"
+    token = response.json["token"]
+    # The token is accepted by an ordinary form post.
+    assert (
+        browser.post(
+            f"/households/{county.household_a.id}/reopen", {"csrf_token": token}
+        ).status_code
+        == 302
+    )

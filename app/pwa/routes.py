@@ -4,13 +4,15 @@ import json
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, url_for
+from flask_login import current_user
+from flask_wtf.csrf import generate_csrf
 
 from app.assets import assets_version
 
 bp = Blueprint("pwa", __name__)
 
 # Files the service worker precaches; their fingerprints make up the cache version.
-PRECACHE = ("app.css", "app.js", "vendor/htmx-2.0.11.min.js", "icons/icon-192.png")
+PRECACHE = ("app.css", "app.js", "outbox.js", "vendor/htmx-2.0.11.min.js", "icons/icon-192.png")
 THEME = "#0b5cad"
 
 
@@ -56,6 +58,17 @@ def service_worker() -> Response:
     # The browser must always check for a new worker; the root scope needs this path.
     response.headers["Cache-Control"] = "no-cache"
     response.headers["Service-Worker-Allowed"] = "/"
+    return response
+
+
+@bp.get("/session/csrf")
+def csrf_token() -> Response:
+    """A fresh CSRF token for the outbox's replay; 401 (not a redirect) when signed out, so
+    the phone keeps its entries and asks the user to sign in."""
+    if not current_user.is_authenticated:
+        return Response('{"error": "signed_out"}', status=401, mimetype="application/json")
+    response = Response(json.dumps({"token": generate_csrf()}), mimetype="application/json")
+    response.headers["Cache-Control"] = "no-store"
     return response
 
 
