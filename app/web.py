@@ -23,10 +23,11 @@ def register_web(app: Flask) -> None:
     from app.accounts.models import User
     from app.accounts.routes import bp as auth_bp
     from app.audit.routes import bp as audit_bp
+    from app.contacts.routes import bp as contacts_bp
     from app.households.routes import bp as households_bp
     from app.main.routes import bp as main_bp
 
-    for bp in (main_bp, auth_bp, admin_users_bp, audit_bp, households_bp):
+    for bp in (main_bp, auth_bp, admin_users_bp, audit_bp, households_bp, contacts_bp):
         app.register_blueprint(bp)
 
     login_manager.login_view = "auth.login"

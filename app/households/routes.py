@@ -108,7 +108,9 @@ def show(household_id: int):
     db.session.commit()
     on = today()
     members = [(p, rules.person_eligibility(p, on)) for p in household.members]
-    return render_template("households/show.html", household=household, members=members)
+    from app.contacts.routes import timeline_context
+
+    return render_template("households/show.html", members=members, **timeline_context(household))
 
 
 @bp.route("/households/<int:household_id>/edit", methods=["GET", "POST"])
