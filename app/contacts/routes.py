@@ -183,11 +183,10 @@ def new(household_id: int):
         return redirect(
             url_for("households.show", household_id=contact.household_id, _anchor="timeline")
         )
+    # Validation errors answer 200: htmx 2 swaps only 2xx responses into the page.
     template = "contacts/_form.html" if htmx and embedded else "contacts/form.html"
-    status = 422 if request.method == "POST" and htmx and embedded else 200
-    return (
-        render_template(template, form=form, household=household, contact=None, embedded=embedded),
-        status,
+    return render_template(
+        template, form=form, household=household, contact=None, embedded=embedded
     )
 
 
@@ -266,7 +265,7 @@ def comment(contact_id: int):
     if htmx:
         return render_template(
             "contacts/_comments.html", contact=contact, can_review=True, comment_form=form
-        ), 422
+        )
     return render_template(
         "contacts/show.html",
         contact=contact,
