@@ -146,6 +146,7 @@ def test_household_pdf_covers_range_and_skips_deleted(login, county):
     assert text.index("Im Zeitraum A") < text.index("Im Zeitraum B")
     assert "Vorher" not in text and "Gelöscht" not in text
     assert "2 Kontakte" in text
+    assert "Seite 1 von 1" in text  # a series of contacts gets page numbers
     assert inside.id  # the single-contact PDF of a deleted contact is gone too
     assert b.get(f"/contacts/{gone.id}/pdf").status_code == 404
 

@@ -352,7 +352,10 @@ def contact_pdf(contact_id: int):
         printed_on=today(),
     )
     day = to_local(contact.occurred_at)
-    return pdf_response(render_pdf(html), f"beratungsprotokoll-{day:%Y-%m-%d}-{contact.id}.pdf")
+    return pdf_response(
+        render_pdf(html, stylesheets=["pdf.css"]),
+        f"beratungsprotokoll-{day:%Y-%m-%d}-{contact.id}.pdf",
+    )
 
 
 @bp.get("/households/<int:household_id>/contacts.pdf")
@@ -376,7 +379,9 @@ def household_pdf(household_id: int):
         period=(start, end),
         printed_on=today(),
     )
-    return pdf_response(render_pdf(html), f"beratungsverlauf-{household.id}.pdf")
+    return pdf_response(
+        render_pdf(html, stylesheets=["pdf.css"]), f"beratungsverlauf-{household.id}.pdf"
+    )
 
 
 # --- topic catalogue (admin) --------------------------------------------------------------
