@@ -125,6 +125,8 @@
     const forms = Array.from(root.querySelectorAll("form.contact-form"));
     if (root.matches && root.matches("form.contact-form")) forms.push(root);
     forms.forEach((form) => {
+      if (form.dataset.enhanced) return;
+      form.dataset.enhanced = "1";
       setupDraft(form);
       setupDuration(form);
       setupPlace(form);

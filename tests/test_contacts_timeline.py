@@ -91,6 +91,8 @@ def test_timeline_shows_tasks_and_lead_comments(login, county):
     _many(county, 2)
     page = login("manager").get(f"/households/{county.household_a.id}").text
     assert "Offene Aufgaben" in page
+    ids = re.findall(r'id="([^"]+)"', page)
+    assert len(ids) == len(set(ids)), "duplicate element ids"
     assert "Schritt 1" in page
     assert "Lead</strong>" in page
 

@@ -142,6 +142,7 @@ def build_contacts(
     families = len(households) - singles
     per_single = TARGET_CONTACTS / max(singles + FAMILY_FACTOR * families, 1)
     start = today - timedelta(days=365)
+    now = datetime.now(UTC).replace(tzinfo=None)
 
     contacts: list[dict] = []
     participants: list[list[int]] = []
@@ -167,7 +168,7 @@ def build_contacts(
             if day.weekday() >= 5:  # weekends move to Friday
                 day -= timedelta(days=day.weekday() - 4)
             local = datetime.combine(day, time(rng.randint(8, 16), rng.choice((0, 15, 30, 45))))
-            occurred = _utc(local)
+            occurred = min(_utc(local), now - timedelta(minutes=rng.randint(5, 600)))
             setting = rng.choices(settings, setting_weights)[0]
             location = ""
             if setting == "office_hour":
