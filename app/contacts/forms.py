@@ -31,12 +31,12 @@ from app.contacts import choices
 try:  # WTForms >= 3.3 deprecates (value, label) tuples
     from wtforms.fields.choices import SelectChoice
 
-    def opts(pairs) -> list:
-        return [SelectChoice(value, label) for value, label in pairs]
+    def opts(pairs, optgroup: str | None = None) -> list:
+        return [SelectChoice(value, label, optgroup=optgroup) for value, label in pairs]
 
 except ImportError:  # pragma: no cover - older WTForms
 
-    def opts(pairs) -> list:
+    def opts(pairs, optgroup: str | None = None) -> list:
         return list(pairs)
 
 
@@ -148,6 +148,8 @@ class TaskForm(Form):
             raise ValidationError("Unbekannte Zuständigkeit.")
 
     def validate_owner_id(self, field: SelectField) -> None:
+        if self.owner_kind.data not in ("colleague", "volunteer"):
+            return  # "ich" is the author; a client is no user: a chosen person is ignored
         allowed = {value for value, _ in self._owner_choices(self.owner_kind.data)}
         if field.data and field.data not in allowed:
             raise ValidationError("Diese Person kann die Aufgabe nicht übernehmen.")

@@ -80,7 +80,11 @@ def _contact_form(household: Household, contact: Contact | None = None) -> Conta
     groups = {"colleague": colleagues, "volunteer": helpers}
     for entry in form.tasks:
         entry.form.owner_groups = groups
-        entry.form.owner_id.choices = opts([(0, "— niemand bestimmtes —"), *colleagues, *helpers])
+        entry.form.owner_id.choices = [
+            *opts([(0, "— niemand bestimmtes —")]),
+            *opts(colleagues, "Kolleg:innen"),
+            *opts(helpers, "Ehrenamtliche"),
+        ]
     if request.method == "GET":
         if contact is None:
             defaults = services.last_defaults(current_user)
@@ -112,7 +116,9 @@ def _form_data(form: ContactForm) -> services.ContactData:
         {
             "description": entry.form.description.data,
             "owner_kind": entry.form.owner_kind.data,
-            "owner_id": entry.form.owner_id.data or None,
+            "owner_id": (entry.form.owner_id.data or None)
+            if entry.form.owner_kind.data in ("colleague", "volunteer")
+            else None,
             "due_on": entry.form.due_on.data,
         }
         for entry in form.tasks
