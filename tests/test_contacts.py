@@ -635,3 +635,11 @@ def test_access_table(app, login, county, role):
             assert r.status_code in (200, 302), (endpoint, r.status_code)
             if r.status_code == 302:
                 assert "/login" not in r.headers["Location"], endpoint
+
+
+def test_contact_events_show_in_the_audit_log(login, county):
+    data = contact_payload([county.person_a.id], note="Vertraulicher Inhalt")
+    login("manager").post(f"/households/{county.household_a.id}/contacts/new", data)
+    page = login("admin").get("/admin/audit/?object_type=contact").text
+    assert "Kontakt" in page and "angelegt" in page
+    assert "Vertraulicher Inhalt" not in page
