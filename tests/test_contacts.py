@@ -643,3 +643,20 @@ def test_contact_events_show_in_the_audit_log(login, county):
     page = login("admin").get("/admin/audit/?object_type=contact").text
     assert "Kontakt" in page and "angelegt" in page
     assert "Vertraulicher Inhalt" not in page
+
+
+@pytest.mark.parametrize(("minutes", "accepted"), [("1", True), ("600", True), ("0", False)])
+def test_duration_bounds(login, county, minutes, accepted):
+    data = contact_payload([county.person_a.id], duration_preset="", duration_minutes=minutes)
+    r = login("manager").post(f"/households/{county.household_a.id}/contacts/new", data)
+    assert (r.status_code == 302) is accepted
+    assert contacts_count() == (1 if accepted else 0)
+
+
+def test_contact_up_to_a_day_ahead_is_fine(login, county):
+    """An appointment noted in the evening for the next morning is not rejected."""
+    data = contact_payload(
+        [county.person_a.id], occurred_at=local_input(utcnow() + timedelta(hours=20))
+    )
+    r = login("manager").post(f"/households/{county.household_a.id}/contacts/new", data)
+    assert r.status_code == 302 and contacts_count() == 1
