@@ -25,7 +25,8 @@ def register_cli(app: Flask) -> None:
         click.echo(
             f"Demo county loaded: {summary.organisations} organisations, {summary.teams} teams, "
             f"{summary.staff} county staff ({summary.fte} FTE), {summary.households} households "
-            f"({summary.single_households} single), {summary.persons} persons."
+            f"({summary.single_households} single), {summary.persons} persons, "
+            f"{summary.contacts} contacts, {summary.tasks} tasks ({summary.open_tasks} open)."
         )
         click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in summary.logins:

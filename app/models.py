@@ -2,16 +2,22 @@
 
 from app.accounts.models import LoginThrottle, User
 from app.audit.models import AuditEvent
+from app.contacts.models import Contact, ContactComment, ContactVersion, Task, Topic
 from app.households.models import Household, Person
 from app.organisations.models import Municipality, Organisation, Team
 
 __all__ = [
     "AuditEvent",
+    "Contact",
+    "ContactComment",
+    "ContactVersion",
     "Household",
     "LoginThrottle",
     "Municipality",
     "Organisation",
     "Person",
+    "Task",
     "Team",
+    "Topic",
     "User",
 ]

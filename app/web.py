@@ -24,11 +24,12 @@ def register_web(app: Flask) -> None:
     from app.accounts.models import User
     from app.accounts.routes import bp as auth_bp
     from app.audit.routes import bp as audit_bp
+    from app.contacts.routes import bp as contacts_bp
     from app.households.routes import bp as households_bp
     from app.main.routes import bp as main_bp
     from app.pwa.routes import bp as pwa_bp
 
-    for bp in (main_bp, auth_bp, admin_users_bp, audit_bp, households_bp, pwa_bp):
+    for bp in (main_bp, auth_bp, admin_users_bp, audit_bp, households_bp, pwa_bp, contacts_bp):
         app.register_blueprint(bp)
     init_assets(app)
 

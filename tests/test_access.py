@@ -28,6 +28,7 @@ PUBLIC = rule("ok", "ok", "ok", "ok", "ok", "ok")
 SIGNED_IN = rule("login", "ok", "ok", "ok", "ok", "ok")
 CASE_DATA = rule("login", "ok", "ok", "ok", "deny", "deny")
 ADMIN_ONLY = rule("login", "ok", "deny", "deny", "deny", "deny")
+REVIEWERS = rule("login", "ok", "ok", "deny", "deny", "deny")  # team lead and admin
 
 EXPECTED: dict[str, dict[str, str]] = {
     "main.home": SIGNED_IN,
@@ -51,6 +52,18 @@ EXPECTED: dict[str, dict[str, str]] = {
     "households.show_person": CASE_DATA,
     "households.edit_person": CASE_DATA,
     "households.search": CASE_DATA,
+    "contacts.new": CASE_DATA,
+    "contacts.show": CASE_DATA,
+    "contacts.edit": CASE_DATA,
+    "contacts.delete": CASE_DATA,
+    "contacts.comment": REVIEWERS,
+    "contacts.timeline": CASE_DATA,
+    "contacts.tasks": CASE_DATA,
+    "contacts.task_status": CASE_DATA,
+    "contacts.contact_pdf": CASE_DATA,
+    "contacts.household_pdf": CASE_DATA,
+    "contacts.topics": ADMIN_ONLY,
+    "contacts.edit_topic": ADMIN_ONLY,
     "pwa.manifest": PUBLIC,
     "pwa.service_worker": PUBLIC,
     "pwa.offline": PUBLIC,
@@ -69,10 +82,21 @@ def test_every_route_is_in_the_table():
 
 
 def url_args(county) -> dict[str, int]:
+    from sqlalchemy import select
+
+    from app.contacts.models import Topic
+    from app.extensions import db
+    from tests.contacts_helpers import make_contact, seed_topics
+
+    seed_topics()
+    contact = make_contact(county.household_a, county.users["manager"], tasks=[{}])
     return {
         "household_id": county.household_a.id,
         "person_id": county.person_a.id,
         "user_id": county.users["colleague"].id,
+        "contact_id": contact.id,
+        "task_id": contact.tasks[0].id,
+        "topic_id": db.session.scalar(select(Topic.id).limit(1)),
     }
 
 
@@ -90,7 +114,8 @@ def outcome(response) -> str:
 def test_route_access(url_rule, role, county, browser, login):
     expected = EXPECTED[url_rule.endpoint][role]
     b = browser if role == "anonymous" else login(LOGIN_AS[role])
-    args = {name: url_args(county)[name] for name in url_rule.arguments}
+    known = url_args(county)
+    args = {name: known[name] for name in url_rule.arguments}
     from flask import url_for
 
     with _url_map_app.test_request_context():

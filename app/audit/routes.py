@@ -15,7 +15,14 @@ from app.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
-OBJECT_TYPES = {"household": "Haushalt", "person": "Person", "user": "Konto"}
+OBJECT_TYPES = {
+    "household": "Haushalt",
+    "person": "Person",
+    "user": "Konto",
+    "contact": "Kontakt",
+    "task": "Aufgabe",
+    "topic": "Thema",
+}
 
 
 @bp.get("/")

@@ -25,6 +25,9 @@ ACTION_LABELS = {
     "password_reset": "Passwort zurückgesetzt",
     "unlock": "entsperrt",
     "search": "gesucht",
+    "delete": "gelöscht",
+    "comment": "kommentiert",
+    "export": "exportiert",
 }
 
 _CHAIN_LOCK_ID = 7_310_001  # any constant: serialises chain appends on PostgreSQL

@@ -58,6 +58,9 @@ class DemoSummary:
     households: int = 0
     persons: int = 0
     single_households: int = 0
+    contacts: int = 0
+    tasks: int = 0
+    open_tasks: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
 
 
@@ -81,6 +84,8 @@ class _Builder:
         self.password_hash = generate_password_hash(DEMO_PASSWORD, method=password_method)
         self.summary = DemoSummary()
         self.staff_names = iter(names.STAFF_NAMES)
+        self.all_households: list[Household] = []
+        self.volunteers: list[User] = []
 
     # --- organisations ------------------------------------------------------------------
     def organisations(self) -> tuple[Organisation, dict[str, Team], list[Municipality]]:
@@ -177,7 +182,9 @@ class _Builder:
         self._user("admin", roles.ADMIN, county, None, "0", "Admin Kreissozialamt")
         first_team = county_teams[0]
         self._user("empfang", roles.FRONT_DESK, county, first_team, "0", "Empfang Rathaus Uhingen")
-        self._user("ehrenamt", roles.VOLUNTEER, county, first_team, "0", "Erika Ehrenamt")
+        self.volunteers.append(
+            self._user("ehrenamt", roles.VOLUNTEER, county, first_team, "0", "Erika Ehrenamt")
+        )
         for team in teams.values():
             if team.organisation is county:
                 continue
@@ -359,6 +366,7 @@ class _Builder:
                     closed_on=self.today - timedelta(days=rng.randint(10, 400)) if closed else None,
                 )
                 db.session.add(household)
+                self.all_households.append(household)
                 if single:
                     sex = rng.choices(["m", "f"], [70, 30])[0]
                     members = [self._person(origin, family, sex, (18, 62), entry, status)]
@@ -382,6 +390,19 @@ class _Builder:
                 self.summary.single_households += single
             self.summary.persons += persons
 
+    # --- contacts -----------------------------------------------------------------------
+    def contacts(self, teams: dict[str, Team], managers: dict[int, list[User]]) -> None:
+        from app.demo.contacts import build_contacts
+
+        by_team = {team.id: managers.get(id(team), []) for team in teams.values()}
+        volunteers: dict[int, list[User]] = {}
+        for user in self.volunteers:
+            volunteers.setdefault(user.organisation_id, []).append(user)
+        summary = build_contacts(self.rng, self.all_households, by_team, volunteers, self.today)
+        self.summary.contacts = summary.contacts
+        self.summary.tasks = summary.tasks
+        self.summary.open_tasks = summary.open_tasks
+
 
 def build_demo_county(seed: int = 2018, password_method: str = "scrypt") -> DemoSummary:
     builder = _Builder(seed, password_method)
@@ -389,5 +410,7 @@ def build_demo_county(seed: int = 2018, password_method: str = "scrypt") -> Demo
     managers = builder.staff(county, teams)
     db.session.flush()
     builder.households(municipalities, managers, county)
+    db.session.flush()
+    builder.contacts(teams, managers)
     db.session.commit()
     return builder.summary

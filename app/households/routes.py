@@ -108,8 +108,10 @@ def show(household_id: int):
     db.session.commit()
     on = today()
     members = [(p, rules.person_eligibility(p, on)) for p in household.members]
+    from app.contacts.routes import timeline_context
+
     response = make_response(
-        render_template("households/show.html", household=household, members=members)
+        render_template("households/show.html", members=members, **timeline_context(household))
     )
     # The service worker keeps such pages for offline reading (staff only; see static/sw.js).
     response.headers["X-Offline-Copy"] = "allowed"

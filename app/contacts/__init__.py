@@ -1,0 +1,1 @@
+"""Consultations (Kontakte): records, next-step tasks, timeline and PDF notes."""

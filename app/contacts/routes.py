@@ -1,0 +1,425 @@
+"""Contact pages: quick entry, detail, edit, soft delete, comments, tasks, timeline, PDFs and
+the topic catalogue. Full pages normally, fragments for htmx requests."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    abort,
+    flash,
+    make_response,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from app.access import admin_required, case_data_required, household_or_404, role_required
+from app.accounts import roles
+from app.audit.services import record
+from app.contacts import choices, services
+from app.contacts.forms import (
+    CommentForm,
+    ContactForm,
+    DeleteForm,
+    RangeForm,
+    TimelineFilterForm,
+    TopicForm,
+    opts,
+)
+from app.contacts.models import Contact, Topic
+from app.extensions import db, htmx
+from app.households.models import Household
+from app.pdf import pdf_response, render_pdf
+from app.timeutil import to_local, today
+
+bp = Blueprint("contacts", __name__)
+
+REVIEW_ROLES = (roles.TEAM_LEAD, roles.ADMIN)
+
+
+@bp.app_context_processor
+def contact_labels() -> dict:
+    return {"contact_choices": choices}
+
+
+@bp.app_template_filter("iso_local")
+def iso_local(value: str) -> str:
+    """An ISO UTC timestamp kept in a ContactVersion, shown as local German date and time."""
+    from datetime import datetime
+
+    try:
+        local = to_local(datetime.fromisoformat(value))
+    except (TypeError, ValueError):
+        return str(value)
+    return f"{local:%d.%m.%Y %H:%M}"
+
+
+def _contact_or_404(contact_id: int) -> Contact:
+    contact = services.contact_or_none(current_user, contact_id)
+    if contact is None:
+        abort(404)
+    return contact
+
+
+def _safe_next(default: str) -> str:
+    target = request.values.get("next", "")
+    if target.startswith("/") and not target.startswith("//"):
+        return target
+    return default
+
+
+# --- the contact form ---------------------------------------------------------------------
+def _contact_form(household: Household, contact: Contact | None = None) -> ContactForm:
+    form = ContactForm()
+    form.participants.choices = opts((p.id, p.full_name) for p in household.members)
+    form.topics.choices = opts(services.topic_choices(contact.topics if contact else None))
+    colleagues = [(u.id, u.display_name) for u in services.team_colleagues(current_user, household)]
+    helpers = [(u.id, u.display_name) for u in services.volunteers(household)]
+    groups = {"colleague": colleagues, "volunteer": helpers}
+    for entry in form.tasks:
+        entry.form.owner_groups = groups
+        entry.form.owner_id.choices = [
+            *opts([(0, "— niemand bestimmtes —")]),
+            *opts(colleagues, "Kolleg:innen"),
+            *opts(helpers, "Ehrenamtliche"),
+        ]
+    if request.method == "GET":
+        if contact is None:
+            defaults = services.last_defaults(current_user)
+            form.setting.data = defaults.get("setting", form.setting.data)
+            form.location.data = defaults.get("location", "")
+            form.participants.data = [p.id for p in household.members]
+        else:
+            form.idempotency_key.data = contact.idempotency_key
+            form.participants.data = [p.id for p in contact.participants]
+            form.topics.data = [t.key for t in contact.topics]
+            form.occurred_at.data = to_local(contact.occurred_at).replace(tzinfo=None)
+            minutes = contact.duration_minutes
+            if minutes in choices.DURATION_PRESETS:
+                form.duration_preset.data = str(minutes)
+                form.duration_minutes.data = None
+            else:
+                form.duration_preset.data = ""
+                form.duration_minutes.data = minutes
+            form.setting.data = contact.setting
+            form.location.data = contact.location
+            form.interpreter_kind.data = contact.interpreter_kind
+            form.interpreter_language.data = contact.interpreter_language
+            form.note.data = contact.note
+    return form
+
+
+def _form_data(form: ContactForm) -> services.ContactData:
+    tasks = [
+        {
+            "description": entry.form.description.data,
+            "owner_kind": entry.form.owner_kind.data,
+            "owner_id": (entry.form.owner_id.data or None)
+            if entry.form.owner_kind.data in ("colleague", "volunteer")
+            else None,
+            "due_on": entry.form.due_on.data,
+        }
+        for entry in form.tasks
+        if entry.form.description.data
+    ]
+    return services.ContactData(
+        occurred_at=form.occurred_at_utc,
+        duration_minutes=form.duration,
+        setting=form.setting.data,
+        location=form.location.data or "",
+        interpreter_kind=form.interpreter_kind.data or "",
+        interpreter_language=form.interpreter_language.data or "",
+        note=form.note.data or "",
+        participant_ids=list(form.participants.data),
+        topic_keys=list(form.topics.data),
+        tasks=tasks,
+    )
+
+
+def _timeline_context(household: Household) -> dict:
+    filters = TimelineFilterForm(request.args)
+    topic_pairs = [(t.key, t.label) for t in services.all_topics()]
+    filters.topic.choices = opts([("", "alle"), *topic_pairs])
+    topic = filters.topic.data if filters.topic.data in dict(topic_pairs) else ""
+    setting = filters.setting.data if filters.setting.data in choices.SETTINGS else ""
+    page = request.args.get("page", 1, type=int) or 1
+    return {
+        "timeline": services.timeline(household, page, topic, setting),
+        "filters": filters,
+        "filter_args": {k: v for k, v in (("topic", topic), ("setting", setting)) if v},
+        "household": household,
+        "can_review": current_user.role in REVIEW_ROLES,
+        "today": today(),
+    }
+
+
+def timeline_context(household: Household) -> dict:
+    """Used by the household page to show the first page of the timeline."""
+    return _timeline_context(household)
+
+
+@bp.route("/households/<int:household_id>/contacts/new", methods=["GET", "POST"])
+@case_data_required
+def new(household_id: int):
+    household = household_or_404(current_user, household_id)
+    form = _contact_form(household)
+    embedded = request.values.get("embedded") == "1"
+    if form.validate_on_submit():
+        contact, created = services.create_contact(
+            current_user, household, form.idempotency_key.data, _form_data(form)
+        )
+        db.session.commit()
+        if created:
+            flash_message = "Kontakt gespeichert."
+        else:
+            flash_message = "Dieser Kontakt war schon gespeichert."
+        if htmx and embedded:
+            context = _timeline_context(household)
+            response = make_response(
+                render_template(
+                    "contacts/_saved.html", saved=contact, message=flash_message, **context
+                )
+            )
+            response.headers["HX-Retarget"] = "#timeline"
+            response.headers["HX-Reswap"] = "outerHTML"
+            return response
+        flash(flash_message, "success")
+        return redirect(
+            url_for("households.show", household_id=contact.household_id, _anchor="timeline")
+        )
+    # Validation errors answer 200: htmx 2 swaps only 2xx responses into the page.
+    template = "contacts/_form.html" if htmx and embedded else "contacts/form.html"
+    return render_template(
+        template, form=form, household=household, contact=None, embedded=embedded
+    )
+
+
+@bp.get("/contacts/<int:contact_id>")
+@case_data_required
+def show(contact_id: int):
+    contact = _contact_or_404(contact_id)
+    record("view", "contact", contact.id)
+    db.session.commit()
+    can_review = current_user.role in REVIEW_ROLES
+    participants = {}
+    if can_review:
+        ids = {i for v in contact.versions for i in v.old_values.get("participants", [])}
+        participants = services.persons_by_id(sorted(ids))
+    return render_template(
+        "contacts/show.html",
+        contact=contact,
+        household=contact.household,
+        can_review=can_review,
+        comment_form=CommentForm(),
+        version_participants=participants,
+        topic_labels={t.key: t.label for t in services.all_topics()},
+        field_labels=services.FIELD_LABELS,
+        today=today(),
+    )
+
+
+@bp.route("/contacts/<int:contact_id>/edit", methods=["GET", "POST"])
+@case_data_required
+def edit(contact_id: int):
+    contact = _contact_or_404(contact_id)
+    household = contact.household
+    form = _contact_form(household, contact)
+    if form.validate_on_submit():
+        changed = services.update_contact(current_user, contact, _form_data(form))
+        db.session.commit()
+        flash("Änderungen gespeichert." if changed else "Keine Änderungen.", "success")
+        return redirect(url_for(".show", contact_id=contact.id))
+    return render_template(
+        "contacts/form.html", form=form, household=household, contact=contact, embedded=False
+    )
+
+
+@bp.route("/contacts/<int:contact_id>/delete", methods=["GET", "POST"])
+@case_data_required
+def delete(contact_id: int):
+    contact = _contact_or_404(contact_id)
+    form = DeleteForm()
+    if form.validate_on_submit():
+        household_id = contact.household_id
+        services.delete_contact(current_user, contact, form.reason.data)
+        db.session.commit()
+        flash("Kontakt gelöscht.", "success")
+        return redirect(url_for("households.show", household_id=household_id))
+    return render_template("contacts/delete.html", form=form, contact=contact)
+
+
+@bp.post("/contacts/<int:contact_id>/comments")
+@role_required(*REVIEW_ROLES)
+def comment(contact_id: int):
+    contact = _contact_or_404(contact_id)
+    form = CommentForm()
+    if form.validate_on_submit():
+        services.add_comment(current_user, contact, form.body.data)
+        db.session.commit()
+        if htmx:
+            db.session.refresh(contact)
+            return render_template(
+                "contacts/_comments.html",
+                contact=contact,
+                can_review=True,
+                comment_form=CommentForm(formdata=None),
+            )
+        flash("Kommentar gespeichert.", "success")
+        return redirect(url_for(".show", contact_id=contact.id, _anchor="comments"))
+    if htmx:
+        return render_template(
+            "contacts/_comments.html", contact=contact, can_review=True, comment_form=form
+        )
+    return render_template(
+        "contacts/show.html",
+        contact=contact,
+        household=contact.household,
+        can_review=True,
+        comment_form=form,
+        version_participants={},
+        topic_labels={t.key: t.label for t in services.all_topics()},
+        field_labels=services.FIELD_LABELS,
+        today=today(),
+    ), 422
+
+
+# --- timeline -----------------------------------------------------------------------------
+@bp.get("/households/<int:household_id>/timeline")
+@case_data_required
+def timeline(household_id: int):
+    household = household_or_404(current_user, household_id)
+    context = _timeline_context(household)
+    if htmx:
+        # The filter form replaces the whole timeline; "load more" appends items.
+        whole = htmx.target == "timeline"
+        template = "contacts/_timeline.html" if whole else "contacts/_items.html"
+        return render_template(template, **context)
+    return render_template("contacts/timeline.html", **context)
+
+
+# --- tasks --------------------------------------------------------------------------------
+@bp.get("/tasks")
+@case_data_required
+def tasks():
+    on = today()
+    show_done = request.args.get("done") == "1"
+    rows = services.my_tasks(current_user, on, include_done=show_done)
+    buckets = {task.id: services.task_bucket(task, on) for task in rows}
+    return render_template(
+        "contacts/tasks.html", tasks=rows, buckets=buckets, show_done=show_done, today=on
+    )
+
+
+@bp.post("/tasks/<int:task_id>/status")
+@case_data_required
+def task_status(task_id: int):
+    task = services.task_or_none(current_user, task_id)
+    if task is None:
+        abort(404)
+    # The CSRF check comes from the global CSRFProtect; the form only carries "done".
+    done = request.form.get("done") == "1"
+    services.set_task_status(current_user, task, done)
+    db.session.commit()
+    on = today()
+    if htmx:
+        return render_template(
+            "contacts/_task_row.html",
+            task=task,
+            bucket=services.task_bucket(task, on),
+            today=on,
+            show_household=request.form.get("context") == "tasks",
+            context=request.form.get("context", ""),
+        )
+    flash("Aufgabe erledigt." if done else "Aufgabe wieder offen.", "success")
+    return redirect(_safe_next(url_for(".tasks")))
+
+
+# --- PDFs ---------------------------------------------------------------------------------
+def _organisation_header(household: Household) -> dict:
+    org = household.organisation
+    return {"name": org.name, "address": org.address, "phone": org.phone, "email": org.email}
+
+
+@bp.get("/contacts/<int:contact_id>/pdf")
+@case_data_required
+def contact_pdf(contact_id: int):
+    contact = _contact_or_404(contact_id)
+    record("export", "contact", contact.id, "pdf")
+    db.session.commit()
+    html = render_template(
+        "contacts/pdf.html",
+        household=contact.household,
+        contacts=[contact],
+        org=_organisation_header(contact.household),
+        title="Beratungsprotokoll",
+        period=None,
+        printed_on=today(),
+    )
+    day = to_local(contact.occurred_at)
+    return pdf_response(
+        render_pdf(html, stylesheets=["pdf.css"]),
+        f"beratungsprotokoll-{day:%Y-%m-%d}-{contact.id}.pdf",
+    )
+
+
+@bp.get("/households/<int:household_id>/contacts.pdf")
+@case_data_required
+def household_pdf(household_id: int):
+    household = household_or_404(current_user, household_id)
+    form = RangeForm(request.args)
+    if not form.validate():
+        context = _timeline_context(household)
+        return render_template("contacts/timeline.html", range_form=form, **context), 422
+    start, end = form.date_from.data, form.date_to.data
+    contacts = services.contacts_in_range(household, start, end)
+    record("export", "household", household.id, f"contacts pdf ({len(contacts)})")
+    db.session.commit()
+    html = render_template(
+        "contacts/pdf.html",
+        household=household,
+        contacts=contacts,
+        org=_organisation_header(household),
+        title="Beratungsverlauf",
+        period=(start, end),
+        printed_on=today(),
+    )
+    return pdf_response(
+        render_pdf(html, stylesheets=["pdf.css"]), f"beratungsverlauf-{household.id}.pdf"
+    )
+
+
+# --- topic catalogue (admin) --------------------------------------------------------------
+@bp.route("/admin/topics", methods=["GET", "POST"])
+@admin_required
+def topics():
+    form = TopicForm()
+    if form.validate_on_submit():
+        services.create_topic(form.label.data, form.sort_order.data, form.active.data)
+        db.session.commit()
+        flash("Thema angelegt.", "success")
+        return redirect(url_for(".topics"))
+    return render_template("contacts/topics.html", topics=services.all_topics(), form=form)
+
+
+@bp.route("/admin/topics/<int:topic_id>", methods=["GET", "POST"])
+@admin_required
+def edit_topic(topic_id: int):
+    topic = db.session.get(Topic, topic_id) or abort(404)
+    form = TopicForm(obj=topic)
+    if form.validate_on_submit():
+        services.update_topic(
+            topic,
+            {
+                "label": form.label.data,
+                "sort_order": form.sort_order.data
+                if form.sort_order.data is not None
+                else topic.sort_order,
+                "active": form.active.data,
+            },
+        )
+        db.session.commit()
+        flash("Thema gespeichert.", "success")
+        return redirect(url_for(".topics"))
+    return render_template("contacts/topic_form.html", topic=topic, form=form)
