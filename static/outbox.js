@@ -53,6 +53,25 @@
 
   let sending = false;
 
+  // One POST of an entry; returns "sent", "signin", "offline" or "rejected".
+  async function postEntry(entry, token) {
+    const body = new URLSearchParams(entry.fields);
+    body.set("csrf_token", token);
+    let response;
+    try {
+      response = await fetch(entry.url, {
+        method: "POST", body, credentials: "same-origin", redirect: "manual",
+        headers: {"X-Outbox-Replay": "1", "X-CSRFToken": token},
+      });
+    } catch (error) {
+      return {result: "offline"};
+    }
+    if (response.status === 201) return {result: "sent"};
+    if (response.status === 401 || response.type === "opaqueredirect") return {result: "signin"};
+    const reason = (await response.text()).slice(0, 500) || `Fehler ${response.status}`;
+    return {result: "rejected", status: response.status, reason};
+  }
+
   async function sendAll() {
     if (sending || !navigator.onLine) return render();
     sending = true;
@@ -64,28 +83,22 @@
         for (const e of entries) await Outbox.put({...e, reason: "signin"});
         return;
       }
+      const panel = document.getElementById("outbox");
+      let sentHere = false;
       for (const entry of entries) {
-        const body = new URLSearchParams(entry.fields);
-        body.set("csrf_token", token);
-        let response;
-        try {
-          response = await fetch(entry.url, {
-            method: "POST", body, credentials: "same-origin",
-            headers: {"X-Outbox-Replay": "1", "X-CSRFToken": token},
-          });
-        } catch (error) {
-          break; // still offline: keep everything, try again later
-        }
-        if (response.status === 201) {
+        const outcome = await postEntry(entry, token);
+        if (outcome.result === "offline") break; // keep everything, try again later
+        if (outcome.result === "sent") {
           await Outbox.remove(entry.key);
-        } else if (response.status === 401) {
+          sentHere = sentHere || (panel && panel.dataset.household === entry.household);
+        } else if (outcome.result === "signin") {
           await Outbox.put({...entry, reason: "signin"});
           break;
         } else {
-          const reason = (await response.text()).slice(0, 500) || `Fehler ${response.status}`;
-          await Outbox.put({...entry, state: "rejected", reason});
+          await Outbox.put({...entry, state: "rejected", reason: outcome.reason});
         }
       }
+      if (sentHere) window.location.reload(); // show the sent contacts in the timeline
     } catch (error) {
       // A failed token fetch means no connection either; entries stay.
     } finally {
@@ -125,18 +138,107 @@
     }).join("");
   }
 
-  document.addEventListener("htmx:sendError", async (event) => {
-    const form = event.detail.elt.closest && event.detail.elt.closest("form[data-outbox]");
-    if (!form) return;
-    await Outbox.put(entryFromForm(form));
-    if ("serviceWorker" in navigator && "SyncManager" in window) {
-      const registration = await navigator.serviceWorker.ready;
-      registration.sync.register("outbox").catch(() => {});
+  function newKey() {
+    return window.crypto && crypto.randomUUID ? crypto.randomUUID() : null;
+  }
+
+  // The form's note and key now live in the outbox: start a fresh entry with a new key.
+  function startNewEntry(form, key) {
+    for (let i = localStorage.length - 1; i >= 0; i--) {
+      const name = localStorage.key(i);
+      if (name && name.startsWith("wb-contact-draft:") && name.endsWith(":" + key)) {
+        localStorage.removeItem(name);
+      }
     }
-    const notice = document.getElementById("outbox-saved");
-    if (notice) notice.hidden = false;
+    const fresh = newKey();
+    if (fresh) {
+      form.querySelector("[name=idempotency_key]").value = fresh;
+      form.dataset.draftKey = fresh;
+    }
+    const note = form.querySelector("textarea[name=note]");
+    if (note) note.value = "";
+    let notice = form.querySelector(".outbox-saved");
+    if (!notice) {
+      notice = document.createElement("p");
+      notice.className = "flash outbox-saved";
+      notice.setAttribute("role", "status");
+      form.prepend(notice);
+    }
+    notice.textContent = "Ohne Verbindung: auf dem Gerät gespeichert. Wird gesendet, sobald Netz da ist.";
+  }
+
+  async function enqueue(form) {
+    const entry = entryFromForm(form);
+    await Outbox.put(entry);
+    if ("serviceWorker" in navigator && "SyncManager" in window) {
+      navigator.serviceWorker.ready
+        .then((registration) => registration.sync.register("outbox"))
+        .catch(() => {});
+    }
+    startNewEntry(form, entry.key);
     await render();
+  }
+
+  // htmx-enhanced form: the request failed on the network (it may or may not have arrived;
+  // the idempotency key makes the replay safe either way).
+  document.addEventListener("htmx:sendError", async (event) => {
+    const elt = event.detail.elt;
+    const form = elt.closest && elt.closest("form[data-outbox]");
+    if (form) {
+      await enqueue(form);
+    } else if (elt.matches && elt.matches("a[data-offline-fallback]")) {
+      window.location.href = elt.href; // the service worker may hold an offline copy
+    }
   });
+
+  // Plain form (no htmx): send through the same replay path, so a failure is kept.
+  document.addEventListener("submit", async (event) => {
+    const form = event.target;
+    if (!form.matches("form[data-outbox]") || form.hasAttribute("hx-post")) return;
+    if (form.dataset.outboxBypass) return;
+    event.preventDefault();
+    const entry = entryFromForm(form);
+    await Outbox.put(entry);
+    let token = null;
+    try {
+      token = await freshToken();
+    } catch (error) {
+      token = undefined; // offline
+    }
+    const outcome = token ? await postEntry(entry, token) : {result: token === null ? "signin" : "offline"};
+    if (outcome.result === "sent") {
+      await Outbox.remove(entry.key);
+      startNewEntry(form, entry.key);
+      window.location.href = `/households/${form.dataset.household}#timeline`;
+    } else if (outcome.result === "rejected" && outcome.status === 422) {
+      // Let the server render its messages next to the fields, with everything typed.
+      await Outbox.remove(entry.key);
+      form.dataset.outboxBypass = "1";
+      form.submit();
+    } else {
+      if (outcome.result === "signin") await Outbox.put({...entry, reason: "signin"});
+      if (outcome.result === "rejected") {
+        await Outbox.put({...entry, state: "rejected", reason: outcome.reason});
+      }
+      startNewEntry(form, entry.key);
+      await render();
+    }
+  });
+
+  // A cached copy of the form carries a key that may already be in the outbox: renew it.
+  async function renewUsedKeys() {
+    const used = new Set((await Outbox.all()).map((e) => e.key));
+    document.querySelectorAll("form[data-outbox] [name=idempotency_key]").forEach((input) => {
+      if (used.has(input.value)) {
+        const fresh = newKey();
+        if (fresh) {
+          input.value = fresh;
+          input.form.dataset.draftKey = fresh;
+        }
+      }
+    });
+  }
+  document.addEventListener("htmx:load", renewUsedKeys);
 
   document.addEventListener("click", async (event) => {
     const target = event.target;
@@ -154,6 +256,7 @@
     if (event.data && event.data.type === "outbox-sync") sendAll();
   });
   window.WegbegleiterOutbox = {all: Outbox.all, sendAll};
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", sendAll);
-  else sendAll();
+  const start = () => renewUsedKeys().then(sendAll);
+  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", start);
+  else start();
 })();

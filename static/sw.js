@@ -48,8 +48,22 @@ async function keepPage(request, response) {
   const body = await response.clone().text();
   await cache.put(request.url, new Response(body, {status: 200, headers}));
   const keys = await cache.keys();
-  for (const old of keys.slice(0, Math.max(0, keys.length - SETTINGS.pagesLimit))) {
+  // Each household counts with its contact form: twice the pages for SETTINGS.pagesLimit.
+  for (const old of keys.slice(0, Math.max(0, keys.length - 2 * SETTINGS.pagesLimit))) {
     await cache.delete(old);
+  }
+}
+
+// With a household page, keep its contact form too, so a note can be written without signal.
+async function keepContactForm(path) {
+  try {
+    const url = new URL(path, self.location.origin).href;
+    const response = await fetch(url, {credentials: "same-origin"});
+    if (response.ok && response.headers.get("X-Offline-Copy") === "allowed") {
+      await keepPage(new Request(url), response);
+    }
+  } catch (error) {
+    // best effort only
   }
 }
 
@@ -59,7 +73,7 @@ function markOffline(body, cachedAt) {
   return body.replace('<main id="main">', `<main id="main">${banner}`);
 }
 
-async function networkFirst(request) {
+async function networkFirst(request, event) {
   try {
     const response = await fetch(request);
     if (response.ok && !response.redirected) {
@@ -69,6 +83,8 @@ async function networkFirst(request) {
         const cache = await caches.open(PAGES_CACHE);
         await cache.delete(request.url);
         await keepPage(request, response);
+        const household = new URL(request.url).pathname.match(/^\/households\/\d+$/);
+        if (household) event.waitUntil(keepContactForm(`${household[0]}/contacts/new`));
       }
     } else if (response.redirected && new URL(response.url).pathname === "/login") {
       await purgePages(); // the session is gone: so are the offline copies
@@ -95,7 +111,7 @@ self.addEventListener("fetch", (event) => {
   if (url.pathname.startsWith("/static/")) {
     event.respondWith(caches.match(request).then((hit) => hit || fetch(request)));
   } else if (request.mode === "navigate") {
-    event.respondWith(networkFirst(request));
+    event.respondWith(networkFirst(request, event));
   }
 });
 

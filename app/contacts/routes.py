@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from flask import (
     Blueprint,
+    Response,
     abort,
     flash,
     make_response,
@@ -163,18 +164,23 @@ def timeline_context(household: Household) -> dict:
 @bp.route("/households/<int:household_id>/contacts/new", methods=["GET", "POST"])
 @case_data_required
 def new(household_id: int):
+    """Record a contact. Also the outbox's replay target (header X-Outbox-Replay): it answers
+    201 when the contact is saved (or was saved before: same idempotency key), 422 with the
+    reasons when the entry must be corrected — never a redirect, so the phone can tell."""
     household = household_or_404(current_user, household_id)
     form = _contact_form(household)
     embedded = request.values.get("embedded") == "1"
-    if form.validate_on_submit():
+    replay = request.headers.get("X-Outbox-Replay") == "1"
+    if form.validate_on_submit() and _household_open_or_already_saved(household, form):
         contact, created = services.create_contact(
             current_user, household, form.idempotency_key.data, _form_data(form)
         )
         db.session.commit()
-        if created:
-            flash_message = "Kontakt gespeichert."
-        else:
-            flash_message = "Dieser Kontakt war schon gespeichert."
+        flash_message = (
+            "Kontakt gespeichert." if created else "Dieser Kontakt war schon gespeichert."
+        )
+        if replay:
+            return Response(flash_message, 201, {"X-Contact-Id": str(contact.id)})
         if htmx and embedded:
             context = _timeline_context(household)
             response = make_response(
@@ -189,11 +195,36 @@ def new(household_id: int):
         return redirect(
             url_for("households.show", household_id=contact.household_id, _anchor="timeline")
         )
+    if replay:
+        reasons = [
+            f"{form[name].label.text}: {' '.join(errors)}"
+            for name, errors in form.errors.items()
+            if name in form
+        ] or ["Ungültige Eingabe."]
+        return Response("\n".join(reasons), 422, mimetype="text/plain")
     # Validation errors answer 200: htmx 2 swaps only 2xx responses into the page.
     template = "contacts/_form.html" if htmx and embedded else "contacts/form.html"
-    return render_template(
-        template, form=form, household=household, contact=None, embedded=embedded
+    response = make_response(
+        render_template(template, form=form, household=household, contact=None, embedded=embedded)
     )
+    if request.method == "GET" and not embedded:
+        # Kept by the service worker with the household page, so a contact can be recorded
+        # in a flat without signal (see static/sw.js and static/outbox.js).
+        response.headers["X-Offline-Copy"] = "allowed"
+    return response
+
+
+def _household_open_or_already_saved(household: Household, form: ContactForm) -> bool:
+    """A closed case takes no new contacts; a replay of one saved before closing still
+    answers with the saved contact."""
+    if household.status != "closed":
+        return True
+    if services.find_by_key(current_user.id, form.idempotency_key.data) is not None:
+        return True
+    form.idempotency_key.errors.append(
+        "Die Beratung dieses Haushalts ist abgeschlossen. Bitte zuerst wieder aufnehmen."
+    )
+    return False
 
 
 @bp.get("/contacts/<int:contact_id>")
