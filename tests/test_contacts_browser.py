@@ -188,6 +188,9 @@ def test_quick_entry_with_htmx_keeps_draft_across_reload(app, county, server, pa
     assert page.js("document.body.textContent.includes('Kontakt gespeichert.')")
     assert page.js("location.pathname") == f"/households/{household_id}"  # no navigation
     page.wait_for(f"localStorage.getItem({draft_name!r}) === null")
+    # Leaving the page afterwards does not bring the saved note back as a draft.
+    page.goto(f"{server}/tasks")
+    assert page.js("Object.keys(localStorage).filter(k => k.startsWith('wb-contact-draft:'))") == []
 
     db.session.expire_all()
     contacts = db.session.scalars(select(Contact)).all()
