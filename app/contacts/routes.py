@@ -186,8 +186,15 @@ def new(household_id: int):
             response.headers["HX-Reswap"] = "outerHTML"
             return response
         flash(flash_message, "success")
+        # `saved` lets contacts.js drop the note's draft even if the contact is not on the
+        # timeline's first page (a back-dated entry).
         return redirect(
-            url_for("households.show", household_id=contact.household_id, _anchor="timeline")
+            url_for(
+                "households.show",
+                household_id=contact.household_id,
+                saved=contact.idempotency_key,
+                _anchor="timeline",
+            )
         )
     # Validation errors answer 200: htmx 2 swaps only 2xx responses into the page.
     template = "contacts/_form.html" if htmx and embedded else "contacts/form.html"
