@@ -71,6 +71,8 @@
     }
     let timer = null;
     const save = () => {
+      // A form that htmx swapped away was saved (or replaced): nothing left to keep.
+      if (!form.isConnected) return;
       const value = note.value;
       if (value.trim()) {
         store.setItem(

@@ -100,8 +100,11 @@ def test_save_without_js_redirects_to_household_with_contact_on_top(login, count
     r = b.post(f"/households/{household.id}/contacts/new", data)
     assert r.status_code == 302
     assert r.headers["Location"].startswith(f"/households/{household.id}")
+    assert f"saved={data['idempotency_key']}" in r.headers["Location"]
     page = b.get(r.headers["Location"]).get_data(as_text=True)
     assert "Kontakt gespeichert." in page
+    # The page names the saved key, so that the browser drops the note's draft.
+    assert f'data-contact-key="{data["idempotency_key"]}"' in page
     assert page.index("Mietvertrag angeschaut") < page.index("Älterer Kontakt")
     contact = db.session.scalar(select(Contact).where(Contact.id != older.id))
     assert contact.author_id == county.users["manager"].id

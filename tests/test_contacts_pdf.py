@@ -218,3 +218,17 @@ def test_contact_pdf_is_audited(login, county):
     login("lead").get(f"/contacts/{contact.id}/pdf")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "export"))
     assert event.object_id == contact.id and event.detail == "pdf"
+
+
+def test_household_pdf_asks_for_a_shorter_range_when_too_long(login, county, monkeypatch):
+    from app.contacts import services
+
+    monkeypatch.setattr(services, "PDF_MAX_CONTACTS", 2)
+    for day in (1, 2, 3):
+        make_contact(county.household_a, county.users["manager"], when=datetime(2026, 3, day, 9))
+    b = login("manager")
+    url = f"/households/{county.household_a.id}/contacts.pdf"
+    r = b.get(f"{url}?date_from=2026-03-01&date_to=2026-03-31")
+    assert r.status_code == 422
+    assert "Bitte einen kürzeren Zeitraum" in r.text and "3 Kontakte" in r.text
+    assert b.get(f"{url}?date_from=2026-03-02&date_to=2026-03-31").status_code == 200

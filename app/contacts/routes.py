@@ -192,8 +192,15 @@ def new(household_id: int):
             response.headers["HX-Reswap"] = "outerHTML"
             return response
         flash(flash_message, "success")
+        # `saved` lets contacts.js drop the note's draft even if the contact is not on the
+        # timeline's first page (a back-dated entry).
         return redirect(
-            url_for("households.show", household_id=contact.household_id, _anchor="timeline")
+            url_for(
+                "households.show",
+                household_id=contact.household_id,
+                saved=contact.idempotency_key,
+                _anchor="timeline",
+            )
         )
     if replay:
         reasons = [
@@ -405,6 +412,14 @@ def household_pdf(household_id: int):
         return render_template("contacts/timeline.html", range_form=form, **context), 422
     start, end = form.date_from.data, form.date_to.data
     contacts = services.contacts_in_range(household, start, end)
+    if len(contacts) > services.PDF_MAX_CONTACTS:
+        # A few seconds per hundred contacts: keep one export well inside a request's time.
+        form.date_from.errors = [
+            f"Im Zeitraum liegen {len(contacts)} Kontakte. Bitte einen kürzeren Zeitraum "
+            f"wählen (höchstens {services.PDF_MAX_CONTACTS} Kontakte je PDF)."
+        ]
+        context = _timeline_context(household)
+        return render_template("contacts/timeline.html", range_form=form, **context), 422
     record("export", "household", household.id, f"contacts pdf ({len(contacts)})")
     db.session.commit()
     html = render_template(

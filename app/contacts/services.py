@@ -23,6 +23,7 @@ from app.households.models import Household, Person
 from app.timeutil import utcnow
 
 TIMELINE_PAGE_SIZE = 20
+PDF_MAX_CONTACTS = 150  # per household PDF; rendering takes roughly 0.1 s per contact
 # Fields of a contact whose old values a ContactVersion keeps.
 VERSIONED_FIELDS = (
     "occurred_at",
