@@ -6,9 +6,6 @@ import re
 import uuid
 from datetime import date, datetime, timedelta
 
-import pytest
-from flask import g, has_app_context
-from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from app.contacts.models import Contact, Task
@@ -134,19 +131,3 @@ def today_plus(days: int) -> date:
     from app.timeutil import today
 
     return today() + timedelta(days=days)
-
-
-@pytest.fixture(autouse=True)
-def _fresh_csrf_per_request(monkeypatch):
-    """The tests run inside one app context, so whatever requests cache in flask.g (Flask-WTF's
-    CSRF token, Flask-Login's current user) would leak from one logged-in browser to the
-    next. Empty g before each request, as a real request (with its own app context) does."""
-    original = FlaskClient.open
-
-    def open_(self, *args, **kwargs):
-        if has_app_context():
-            for name in list(g):
-                g.pop(name, None)
-        return original(self, *args, **kwargs)
-
-    monkeypatch.setattr(FlaskClient, "open", open_)

@@ -14,8 +14,7 @@ from app.contacts.models import Contact, ContactComment, ContactVersion, Task
 from app.extensions import db
 from app.timeutil import utcnow
 from tests.conftest import Browser, count_rows, is_postgres
-from tests.contacts_helpers import (  # noqa: F401 - _fresh_csrf_per_request is a fixture
-    _fresh_csrf_per_request,
+from tests.contacts_helpers import (
     contact_payload,
     form_key,
     local_input,

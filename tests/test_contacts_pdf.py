@@ -12,8 +12,7 @@ from pypdf import PdfReader
 from app.contacts.models import Contact
 from app.extensions import db
 from app.pdf import StaticOnlyFetcher, render_pdf
-from tests.contacts_helpers import (  # noqa: F401 - _fresh_csrf_per_request is a fixture
-    _fresh_csrf_per_request,
+from tests.contacts_helpers import (
     make_contact,
     seed_topics,
 )

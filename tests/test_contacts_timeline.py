@@ -12,9 +12,8 @@ from app.audit.models import AuditEvent
 from app.contacts.models import ContactComment, Task
 from app.extensions import db
 from app.timeutil import utcnow
-from tests.contacts_helpers import (  # noqa: F401 - _fresh_csrf_per_request is a fixture
+from tests.contacts_helpers import (
     StatementCounter,
-    _fresh_csrf_per_request,
     make_contact,
     seed_topics,
     today_plus,

@@ -11,8 +11,7 @@ from app.contacts.models import Topic
 from app.contacts.services import ensure_default_topics
 from app.extensions import db
 from tests.conftest import count_rows
-from tests.contacts_helpers import (  # noqa: F401 - _fresh_csrf_per_request is a fixture
-    _fresh_csrf_per_request,
+from tests.contacts_helpers import (
     contact_payload,
     make_contact,
     seed_topics,
