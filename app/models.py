@@ -2,16 +2,24 @@
 
 from app.accounts.models import LoginThrottle, User
 from app.audit.models import AuditEvent
+from app.consent.models import ConsentAgency, ConsentRecord
 from app.households.models import Household, Person
 from app.organisations.models import Municipality, Organisation, Team
+from app.privacy.models import PersonCorrection
+from app.security.models import RecoveryCode, TotpCredential
 
 __all__ = [
     "AuditEvent",
+    "ConsentAgency",
+    "ConsentRecord",
     "Household",
     "LoginThrottle",
     "Municipality",
     "Organisation",
     "Person",
+    "PersonCorrection",
+    "RecoveryCode",
     "Team",
+    "TotpCredential",
     "User",
 ]
