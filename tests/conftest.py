@@ -41,6 +41,8 @@ def app(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Flask]:
             "SECRET_KEY": "test-secret",
             "SQLALCHEMY_DATABASE_URI": url,
             "PASSWORD_HASH_METHOD": TEST_HASH,
+            # Mandatory two-factor enrolment is switched on by the tests that exercise it.
+            "ENFORCE_2FA": False,
         }
     )
     with app.app_context():
