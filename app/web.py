@@ -26,9 +26,19 @@ def register_web(app: Flask) -> None:
     from app.consent.routes import bp as consent_bp
     from app.households.routes import bp as households_bp
     from app.main.routes import bp as main_bp
+    from app.privacy.routes import bp as privacy_bp
     from app.security.routes import bp as security_bp
 
-    for bp in (main_bp, auth_bp, admin_users_bp, audit_bp, households_bp, consent_bp, security_bp):
+    for bp in (
+        main_bp,
+        auth_bp,
+        admin_users_bp,
+        audit_bp,
+        households_bp,
+        consent_bp,
+        security_bp,
+        privacy_bp,
+    ):
         app.register_blueprint(bp)
 
     login_manager.login_view = "auth.login"

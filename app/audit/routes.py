@@ -15,7 +15,12 @@ from app.extensions import db
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
-OBJECT_TYPES = {"household": "Haushalt", "person": "Person", "user": "Konto"}
+OBJECT_TYPES = {
+    "household": "Haushalt",
+    "person": "Person",
+    "user": "Konto",
+    "organisation": "Träger",
+}
 
 
 @bp.get("/")
@@ -39,11 +44,14 @@ def index():
         .where(User.organisation_id == current_user.organisation_id)
         .order_by(User.display_name)
     ).all()
+    filters = {"user_id": user_id, "object_type": object_type, "object_id": object_id}
     return render_template(
         "audit/index.html",
         page=page,
         users=users,
         action_labels=ACTION_LABELS,
         object_types=OBJECT_TYPES,
-        filters={"user_id": user_id, "object_type": object_type, "object_id": object_id},
+        filters=filters,
+        # Jinja has no dict comprehensions: the pager gets the non-empty filters from here.
+        pager_args={k: v for k, v in filters.items() if v},
     )

@@ -95,6 +95,8 @@ class PersonForm(Form):
     prospect = _select("Bleibeperspektive", choices.PROSPECT)
     phone = text("Telefon", 40, Optional(), render_kw={"inputmode": "tel", "type": "tel"})
     confirm_not_duplicate = BooleanField("Keine dieser Personen – trotzdem anlegen")
+    # Only on edit: why the data was corrected (kept in the rectification history).
+    correction_reason = text("Grund der Änderung (optional)", 200, Optional())
 
     def validate_birth_year(self, field: IntegerField) -> None:
         if field.data and field.data > today().year:

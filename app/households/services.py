@@ -195,9 +195,14 @@ def create_person(household: Household, data: dict) -> Person:
     return person
 
 
-def update_person(person: Person, data: dict) -> list[str]:
+def update_person(person: Person, data: dict, reason: str = "") -> list[str]:
+    from app.privacy.services import record_corrections
+
+    old_values = {name: getattr(person, name) for name in data}
     changed = apply_changes(person, data)
     if changed:
         refresh_search_keys(person)
         record("update", "person", person.id, ", ".join(changed))
+        # Rectification history: old and new values, shown to team leads and admins only.
+        record_corrections(person, {name: old_values[name] for name in changed}, reason)
     return changed
