@@ -35,7 +35,29 @@ _BLOCKLIST = {
     "abcdefghijkl",
     "iloveyou1234",
     "einszweidrei",
+    "passwort12345",
+    "password12345",
+    "1234567890ab",
+    "qwertzuiop123",
+    "asdfghjklöä1",
+    "sommer2025!!",
+    "winter2025!!",
+    "willkommen123",
+    "willkommen1234",
+    "hallo1234567",
+    "admin1234567",
+    "administrator",
+    "landratsamt1",
+    "landratsamt123",
+    "landkreis1234",
+    "goeppingen123",
+    "göppingen1234",
+    "integrationsmanagement",
+    "fluechtlinge123",
+    "datenschutz123",
 }
+# Words that make a password guessable wherever they appear in it.
+_BLOCKED_PARTS = ("wegbegleiter", "qwertz", "qwerty", "123456789")
 
 
 def password_problem(password: str, *, username: str = "") -> str | None:
@@ -45,7 +67,7 @@ def password_problem(password: str, *, username: str = "") -> str | None:
     if len(password) > MAX_PASSWORD_LENGTH:
         return f"Das Passwort darf höchstens {MAX_PASSWORD_LENGTH} Zeichen lang sein."
     lowered = password.lower()
-    if lowered in _BLOCKLIST or len(set(lowered)) < 4:
+    if lowered in _BLOCKLIST or len(set(lowered)) < 4 or any(p in lowered for p in _BLOCKED_PARTS):
         return "Dieses Passwort ist zu leicht zu erraten. Bitte wählen Sie ein anderes."
     if username and username.lower() in lowered:
         return "Das Passwort darf den Benutzernamen nicht enthalten."
