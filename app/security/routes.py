@@ -50,6 +50,8 @@ def security_helpers() -> dict:
 
 @bp.route("/login/2fa", methods=["GET", "POST"])
 def verify_2fa():
+    if current_user.is_authenticated:
+        return redirect(url_for("main.home"))
     user, next_url = services.pending_user()
     if user is None:
         flash("Bitte melden Sie sich erneut an.", "info")
@@ -158,7 +160,8 @@ def setup_2fa():
 def regenerate_recovery_codes():
     form = PasswordConfirmForm()
     if not services.is_enrolled(current_user):
-        abort(404)
+        flash("Die Zwei-Faktor-Anmeldung ist nicht eingerichtet.", "error")
+        return redirect(url_for(".account"))
     if form.validate_on_submit() and check_password_hash(
         current_user.password_hash, form.password.data
     ):
