@@ -7,6 +7,7 @@ from datetime import date
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
+from wtforms.meta import DefaultMeta
 from wtforms import DateField, StringField
 from wtforms.validators import Length, Optional, ValidationError
 
@@ -30,12 +31,22 @@ def has_forbidden_characters(value: str) -> bool:
 
 class Form(FlaskForm):
     class Meta:
-        # WTForms ships German messages; Flask-WTF's Babel hook is off (WTF_I18N_ENABLED).
+        # WTForms ships German messages. Flask-WTF would ask Flask-Babel (not installed) and
+        # fall back to English, so the translations come from WTForms itself.
         locales = ("de_DE", "de")
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)
 
     def validate(self, extra_validators: dict | None = None) -> bool:
         """Field validation plus two checks for every form: no control characters in any text
         (including what a field could not parse), and only finite numbers."""
+        # "NaN", "Infinity" and "sNaN" parse as Decimal; sNaN even crashes NumberRange.
+        not_finite = set()
+        for field in self:
+            if isinstance(field.data, Decimal) and not field.data.is_finite():
+                field.data = None
+                not_finite.add(field.name)
         valid = super().validate(extra_validators)
         for field in self:
             raw = [v for v in (field.raw_data or []) if isinstance(v, str)]
@@ -43,7 +54,7 @@ class Form(FlaskForm):
             if any(has_forbidden_characters(t) for t in texts):
                 field.errors = [CONTROL_MESSAGE]
                 valid = False
-            elif isinstance(field.data, Decimal) and not field.data.is_finite():
+            elif field.name in not_finite:
                 field.errors = ["Bitte eine gültige Zahl angeben."]
                 valid = False
         return valid
