@@ -7,8 +7,8 @@ from datetime import date
 from decimal import Decimal
 
 from flask_wtf import FlaskForm
-from wtforms.meta import DefaultMeta
 from wtforms import DateField, StringField
+from wtforms.meta import DefaultMeta
 from wtforms.validators import Length, Optional, ValidationError
 
 # Bidi embeddings, overrides and isolates can disguise text (e.g. U+202E turns "txt.exe" around).
