@@ -89,7 +89,8 @@ def _throttle(key: str) -> LoginThrottle | None:
 
 
 def throttle_keys(username: str, remote_addr: str | None) -> list[str]:
-    keys = [f"user:{username.strip().lower()}"]
+    # Cut to fit LoginThrottle.key (a 300-character "username" used to crash PostgreSQL).
+    keys = [f"user:{username.strip().lower()[:150]}"]
     if remote_addr:
         keys.append(f"ip:{remote_addr}")
     return keys
@@ -132,7 +133,7 @@ def register_failure(keys: list[str], now: datetime | None = None) -> bool:
 
 
 def clear_failures(username: str) -> None:
-    row = db.session.get(LoginThrottle, f"user:{username.strip().lower()}")
+    row = db.session.get(LoginThrottle, throttle_keys(username, None)[0])
     if row is not None:
         db.session.delete(row)
 
