@@ -146,3 +146,16 @@ def test_arabic_block_is_marked_rtl(app, county):
             months=24,
         )
     assert 'lang="ar" dir="rtl"' in html
+
+
+def test_records_cannot_be_dated_before_the_newest_one(login, county):
+    b = login("manager")
+    _give(b, county.person_a.id)  # today
+    b.get(f"/persons/{county.person_a.id}/consent/withdraw")
+    r = b.post(
+        f"/persons/{county.person_a.id}/consent/withdraw",
+        {"withdrawn_on": "01.01.2020", "confirm": "y"},
+    )
+    assert "Das Datum liegt vor dem letzten Eintrag" in page(r)
+    assert services.counselling_allowed(county.person_a)
+    assert count_rows(ConsentRecord) == 1

@@ -30,6 +30,13 @@ def consent_helpers() -> dict:
     }
 
 
+def _date_problem(person, field) -> bool:
+    if problem := services.date_problem(person, field.data):
+        field.errors.append(problem)
+        return True
+    return False
+
+
 @bp.route("/persons/<int:person_id>/consent/new", methods=["GET", "POST"])
 @case_data_required
 def give(person_id: int):
@@ -38,7 +45,7 @@ def give(person_id: int):
     if request.method == "GET":
         form.given_on.data = today()
         form.form_version.data = texts.FORM_VERSION
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _date_problem(person, form.given_on):
         services.give(
             person,
             counselling=form.counselling.data,
@@ -62,7 +69,7 @@ def withdraw(person_id: int):
     form = WithdrawConsentForm()
     if request.method == "GET":
         form.withdrawn_on.data = today()
-    if form.validate_on_submit():
+    if form.validate_on_submit() and not _date_problem(person, form.withdrawn_on):
         services.withdraw(person, form.withdrawn_on.data)
         db.session.commit()
         flash("Widerruf gespeichert. Er gilt ab sofort.", "success")

@@ -41,6 +41,28 @@ def history(person: Person) -> list[ConsentRecord]:
     )
 
 
+def latest(person: Person) -> ConsentRecord | None:
+    """The newest record by date, whether or not it is in force yet."""
+    return db.session.scalar(
+        select(ConsentRecord)
+        .where(ConsentRecord.person_id == person.id)
+        .order_by(ConsentRecord.effective_on.desc(), ConsentRecord.id.desc())
+        .limit(1)
+    )
+
+
+def date_problem(person: Person, on: date) -> str | None:
+    """A new record must not be dated before the newest one: otherwise a withdrawal (or a new
+    consent) entered today would not be the state in force."""
+    newest = latest(person)
+    if newest is not None and on < newest.effective_on:
+        return (
+            f"Das Datum liegt vor dem letzten Eintrag ({newest.effective_on:%d.%m.%Y}). "
+            "Bitte das Datum prüfen."
+        )
+    return None
+
+
 def current(person: Person, on: date | None = None) -> ConsentRecord | None:
     """The record in force on `on` (default today): the latest one effective by then."""
     on = on or today()
