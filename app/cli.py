@@ -67,6 +67,8 @@ def register_cli(app: Flask) -> None:
             db.session.rollback()
         else:
             db.session.commit()
+        summary = "due (dry run: nothing changed)" if dry_run else "anonymised"
         click.echo(
-            f"{len(due)} households {verb} (closed on or before {retention.cutoff().isoformat()})."
+            f"{len(due)} households {summary} "
+            f"(closed on or before {retention.cutoff().isoformat()})."
         )

@@ -215,7 +215,7 @@ def test_retention_dry_run_changes_nothing_then_run_anonymises(app, login, count
     assert result.exit_code == 0, result.output
     assert f"would anonymise household {county.household_a.id}" in result.output
     assert "Haddad" not in result.output and "Samira" not in result.output
-    assert "1 households would anonymise" in result.output
+    assert "1 households due (dry run: nothing changed)" in result.output
     db.session.expire_all()
     assert db.session.get(Person, county.person_a.id).given_name == "Samirah"
 
