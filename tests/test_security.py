@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import base64
 import re
 import time
 
@@ -32,7 +33,8 @@ def audit_count(action: str) -> int:
 def enrol(b: Browser) -> tuple[str, list[str]]:
     html = page(b.get("/account/2fa/setup"))
     secret = _SECRET.search(html).group(1)
-    assert 'src="data:image/svg+xml;base64,' in html
+    qr = re.search(r'src="data:image/svg\+xml;base64,([^"]+)"', html).group(1)
+    assert b'xmlns="http://www.w3.org/2000/svg"' in base64.b64decode(qr)
     r = b.post("/account/2fa/setup", {"code": pyotp.TOTP(secret).now()})
     codes = _CODE.findall(page(r))
     assert len(codes) == 10

@@ -98,7 +98,9 @@ def provisioning_uri(user: User, cred: TotpCredential) -> str:
 
 
 def qr_data_uri(uri: str) -> str:
-    svg = segno.make(uri, error="m").svg_inline(scale=5, omitsize=False)
+    svg = segno.make(uri, error="m").svg_inline(scale=5)
+    if "xmlns=" not in svg:  # an SVG used as an image needs its namespace
+        svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
     return "data:image/svg+xml;base64," + base64.b64encode(svg.encode()).decode()
 
 
