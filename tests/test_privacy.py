@@ -101,7 +101,9 @@ def test_subject_access_json_contains_everything(login, county):
     assert sections["person"]["data"]["Vorname(n)"] == "Samirah"
     assert sections["person"]["data"]["Name in eigener Schrift"] == "سميرة حداد"
     assert sections["household"]["data"]["Gemeinde"] == "Nordheim"
-    assert sections["consents"]["data"][0]["agencies"] == ["Jobcenter Haddad-Straße"]
+    consent = sections["consents"]["data"][0]
+    assert consent["Schweigepflichtentbindung gegenüber"] == ["Jobcenter Haddad-Straße"]
+    assert consent["Stand"] == "erteilt" and consent["Beratungsdaten speichern"] is True
     assert any(c["Alt"] == "Samira" for c in sections["corrections"]["data"])
     who = {e["Wer"] for e in sections["access"]["data"]}
     assert "Manager" in who

@@ -150,16 +150,16 @@ def withdraw(person: Person, withdrawn_on: date | None = None) -> ConsentRecord:
 
 def _as_dict(consent: ConsentRecord) -> dict:
     return {
-        "state": consent.state,
-        "effective_on": consent.effective_on.isoformat(),
-        "counselling": consent.counselling,
-        "volunteer_sharing": consent.volunteer_sharing,
-        "agencies": consent.agency_names,
-        "form_version": consent.form_version,
-        "language": consent.language,
-        "method": consent.method,
-        "recorded_at": consent.recorded_at.isoformat(timespec="seconds"),
-        "recorded_by": consent.recorded_by.display_name if consent.recorded_by else None,
+        "Stand": STATES.get(consent.state, consent.state),
+        "Gültig ab": consent.effective_on.isoformat(),
+        SCOPES[COUNSELLING]: consent.counselling,
+        SCOPES[VOLUNTEERS]: consent.volunteer_sharing,
+        "Schweigepflichtentbindung gegenüber": consent.agency_names,
+        "Formularversion": consent.form_version,
+        "Sprache des Formulars": consent.language,
+        "Wie erteilt": METHODS.get(consent.method, consent.method),
+        "Erfasst am": consent.recorded_at.isoformat(timespec="seconds"),
+        "Erfasst von": consent.recorded_by.display_name if consent.recorded_by else "",
     }
 
 

@@ -57,7 +57,9 @@ def _text(value: Any) -> str:
 
 
 def _json(value: Any) -> Any:
-    if isinstance(value, date | datetime):
+    if isinstance(value, datetime):
+        return value.isoformat(timespec="seconds")
+    if isinstance(value, date):
         return value.isoformat()
     return value
 

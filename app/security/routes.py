@@ -36,7 +36,7 @@ def require_enrolment():
             "Bitte richten Sie sie jetzt ein.",
             "info",
         )
-        return services._redirect(url_for("security.setup_2fa"))
+        return services.redirect_to(url_for("security.setup_2fa"))
     return None
 
 

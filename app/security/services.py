@@ -51,12 +51,13 @@ def enforce_idle_timeout():
             "Bitte melden Sie sich erneut an.".format(current_app.config["SESSION_IDLE_MINUTES"]),
             "info",
         )
-        return _redirect(url_for("auth.login"))
+        return redirect_to(url_for("auth.login"))
     session[LAST_SEEN] = now
     return None
 
 
-def _redirect(target: str):
+def redirect_to(target: str):
+    """A redirect that htmx follows as a full page load."""
     response = redirect(target)
     if htmx:
         response.headers["HX-Redirect"] = target
