@@ -178,6 +178,14 @@ def test_idle_session_is_logged_out_server_side(app, login, county):
     assert audit_count("session_timeout") == 1
 
 
+def test_idle_htmx_request_redirects_the_whole_page(login, county):
+    b = login("manager")
+    with b.client.session_transaction() as session:
+        session["last_seen"] = int(time.time()) - 31 * 60
+    r = b.htmx_get("/households", target="household-list")
+    assert r.status_code == 200 and r.headers["HX-Redirect"].endswith("/login")
+
+
 def test_active_session_stays(app, login, county):
     b = login("manager")
     with b.client.session_transaction() as session:

@@ -8,7 +8,7 @@ import time
 
 import pyotp
 import segno
-from flask import current_app, flash, redirect, request, session, url_for
+from flask import current_app, flash, make_response, redirect, request, session, url_for
 from flask_login import current_user, logout_user
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash
@@ -57,11 +57,13 @@ def enforce_idle_timeout():
 
 
 def redirect_to(target: str):
-    """A redirect that htmx follows as a full page load."""
-    response = redirect(target)
+    """A redirect; for htmx requests an HX-Redirect (the browser's XHR would otherwise follow a
+    302 silently and swap the login page into a fragment)."""
     if htmx:
+        response = make_response("", 200)
         response.headers["HX-Redirect"] = target
-    return response
+        return response
+    return redirect(target)
 
 
 # --- two-factor -------------------------------------------------------------------------------
