@@ -258,3 +258,23 @@ def test_county_never_sees_town_data(login, county):
         login("admin").get(f"/admin/users/{county.users['town_manager'].id}/edit").status_code
         == 404
     )
+
+
+def test_pdf_fetcher_serves_only_static_files(app):
+    from app.pdf import StaticOnlyFetcher, render_pdf
+
+    fetcher = StaticOnlyFetcher(app.static_folder)
+    static_css = Path(app.static_folder, "app.css").resolve().as_uri()
+    assert fetcher.fetch(static_css).read()
+    for url in (
+        "file:///etc/passwd",
+        Path(app.static_folder, "..", "pyproject.toml").resolve().as_uri(),
+        "http://127.0.0.1:9/secret",
+        "https://evil.example/x.png",
+        "data:text/plain,hello",
+    ):
+        with pytest.raises(ValueError):
+            fetcher.fetch(url)
+    with app.test_request_context():
+        pdf = render_pdf('<p>ok</p><img src="http://127.0.0.1:9/x.png"><img src="/etc/passwd">')
+    assert pdf_text(pdf).strip() == "ok"
