@@ -42,6 +42,7 @@ DP_ROUTE_EXPECTATIONS: dict[str, dict[str, str]] = {
     "privacy.access_history": _ADMIN,
     "privacy.retention_index": _ADMIN,
     "privacy.retention_run": _ADMIN,
+    "privacy.anonymise_now": _ADMIN,
     "security.account": _ANY_ACCOUNT,
     "security.change_password": _ANY_ACCOUNT,
     "security.setup_2fa": _ANY_ACCOUNT,
@@ -74,7 +75,11 @@ def _classify(response) -> str:
 
 def test_dp_route_expectations(app, browser, login, county):
     rules = {r.endpoint: r for r in app.url_map.iter_rules()}
-    args = {"person_id": county.person_a.id, "user_id": county.users["volunteer"].id}
+    args = {
+        "person_id": county.person_a.id,
+        "user_id": county.users["volunteer"].id,
+        "household_id": county.household_a.id,
+    }
     with app.test_request_context():
         targets = {}
         for endpoint in DP_ROUTE_EXPECTATIONS:

@@ -285,3 +285,35 @@ def test_retention_admin_page_and_button(login, county, make):
     assert login("manager").get("/admin/retention").status_code == 403
     # Another organisation's admin sees nothing of the county's cases.
     assert "Haddad" not in page(login("town_admin").get("/admin/retention"))
+
+
+def test_admin_anonymises_a_closed_case_on_request(login, county):
+    admin = login("admin")
+    html = page(admin.get(f"/households/{county.household_a.id}"))
+    assert "Jetzt anonymisieren" not in html  # still active
+    r = admin.post(f"/admin/households/{county.household_a.id}/anonymise", {"confirm": "y"})
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Household, county.household_a.id).status == "active"
+    b = login("manager")
+    b.get(f"/households/{county.household_a.id}/close")
+    b.post(
+        f"/households/{county.household_a.id}/close",
+        {"reason": "no_longer_wanted", "closed_on": today().strftime("%d.%m.%Y")},
+    )
+    assert "Jetzt anonymisieren" not in page(b.get(f"/households/{county.household_a.id}"))
+    assert "Jetzt anonymisieren" in page(admin.get(f"/households/{county.household_a.id}"))
+    r = admin.post(f"/admin/households/{county.household_a.id}/anonymise", {})
+    db.session.expire_all()
+    assert db.session.get(Household, county.household_a.id).status == "closed"
+    r = admin.post(f"/admin/households/{county.household_a.id}/anonymise", {"confirm": "y"})
+    assert r.status_code == 302
+    db.session.expire_all()
+    assert db.session.get(Household, county.household_a.id).status == "anonymised"
+    assert db.session.get(Person, county.person_a.id).given_name == "anonymisiert"
+    assert (
+        login("town_admin")
+        .post(f"/admin/households/{county.household_b.id}/anonymise", {"confirm": "y"})
+        .status_code
+        == 404
+    )

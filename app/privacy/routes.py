@@ -7,7 +7,7 @@ import json
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
 from flask_login import current_user
 
-from app.access import admin_required, person_or_404, role_required
+from app.access import admin_required, household_or_404, person_or_404, role_required
 from app.accounts import roles
 from app.accounts.forms import ConfirmForm
 from app.audit.services import ACTION_LABELS, record
@@ -103,6 +103,25 @@ def retention_run():
     done = retention.run(dry_run=False, organisation_id=current_user.organisation_id)
     db.session.commit()
     flash(f"{len(done)} Haushalte anonymisiert.", "success")
+    return redirect(url_for(".retention_index"))
+
+
+@bp.post("/admin/households/<int:household_id>/anonymise")
+@admin_required
+def anonymise_now(household_id: int):
+    """Erasure on request (Art. 17): anonymise one closed case before its retention ends."""
+    household = household_or_404(current_user, household_id)
+    form = ConfirmForm()
+    if household.status != "closed":
+        flash("Nur abgeschlossene Fälle können anonymisiert werden.", "error")
+        return redirect(url_for("households.show", household_id=household.id))
+    if not form.validate_on_submit():
+        flash("Bitte bestätigen Sie die Anonymisierung.", "error")
+        return redirect(url_for("households.show", household_id=household.id))
+    retention.anonymise_household(household)
+    record("anonymise", "household", household.id, "on request")
+    db.session.commit()
+    flash("Der Fall wurde anonymisiert.", "success")
     return redirect(url_for(".retention_index"))
 
 
