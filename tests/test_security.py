@@ -82,14 +82,15 @@ def test_login_with_second_factor_and_failures_audited(app, login, county, enfor
     r = fresh.post("/login/2fa", {"code": "123456"})
     assert r.status_code == 401 and "Der Code ist falsch oder abgelaufen" in page(r)
     assert audit_count("2fa_failed") == 1
-    r = fresh.post("/login/2fa", {"code": next_code(secret)})
+    code = next_code(secret)
+    r = fresh.post("/login/2fa", {"code": code})
     assert r.status_code == 302
     assert fresh.get("/households").status_code == 200
     # A code is never accepted twice.
     fresh.logout()
     fresh.login("admin")
     fresh.get("/login/2fa")
-    r = fresh.post("/login/2fa", {"code": next_code(secret)})
+    r = fresh.post("/login/2fa", {"code": code})
     assert r.status_code == 401
 
 

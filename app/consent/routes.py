@@ -2,7 +2,16 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask_login import current_user
 
 from app.access import case_data_required, person_or_404
@@ -84,8 +93,6 @@ def form_pdf(person_id: int):
     language = request.args.get("lang", "de")
     if language not in texts.LANGUAGES:
         language = "de"
-    from flask import current_app
-
     months = current_app.config["RETENTION_MONTHS"]
     html = render_template(
         "consent/form_pdf.html",

@@ -8,7 +8,6 @@ from flask import Blueprint, Response, current_app, flash, redirect, render_temp
 from flask_login import current_user
 
 from app.access import admin_required, household_or_404, person_or_404, role_required
-from app.accounts import roles
 from app.accounts.forms import ConfirmForm
 from app.audit.services import ACTION_LABELS, record
 from app.extensions import db
@@ -123,6 +122,3 @@ def anonymise_now(household_id: int):
     db.session.commit()
     flash("Der Fall wurde anonymisiert.", "success")
     return redirect(url_for(".retention_index"))
-
-
-__all__ = ["bp", "roles"]
