@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import datetime
 
 from sqlalchemy import String, Text, func, select
 
@@ -268,7 +268,7 @@ def test_retention_waits_for_the_period(app, login, county):
 def test_retention_admin_page_and_button(login, county, make):
     manager = login("manager")
     _close_long_ago(manager, county.household_a.id)
-    old = make.household(county.town_a, "Langzeit", created_at=date(2019, 1, 1))
+    old = make.household(county.town_a, "Langzeit", created_at=datetime(2019, 1, 1))
     make.person(old, "Ali")
     db.session.commit()
     admin = login("admin")
