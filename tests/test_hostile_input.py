@@ -96,9 +96,22 @@ def _counts() -> dict[str, int]:
     return {m.__tablename__: count_rows(m) for m in TABLES}
 
 
+@pytest.fixture
+def as_user(login):
+    """One logged-in browser per user for all examples of a test (the database is only
+    emptied after the whole test), which keeps the example budget cheap."""
+    cache = {}
+
+    def get(username: str):
+        if username not in cache:
+            cache[username] = login(username)
+        return cache[username]
+
+    return get
+
+
 def _post(b, url: str, data: dict):
-    """GET (for a fresh token) then POST; asserts no server error."""
-    b.get(url)
+    """POST with the browser's current CSRF token; asserts no server error."""
     before = _counts()
     response = b.post(url, data)
     assert response.status_code < 500, (url, data)
@@ -163,8 +176,8 @@ def _household_data(county, name, street, postcode, phone) -> dict:
     phone=hostile_text,
     municipality=st.one_of(st.just(None), number_like),
 )
-def test_household_new_and_edit(login, county, name, street, postcode, phone, municipality):
-    b = login("manager")
+def test_household_new_and_edit(as_user, county, name, street, postcode, phone, municipality):
+    b = as_user("manager")
     data = _household_data(county, name, street, postcode, phone)
     if municipality is not None:
         data["municipality_id"] = municipality
@@ -224,9 +237,9 @@ def _person_data(given, family, native, year, month, day, entry, languages) -> d
     languages=hostile_text,
 )
 def test_person_new_and_edit(
-    login, county, given_name, family, native, year, month, day, entry, languages
+    as_user, county, given_name, family, native, year, month, day, entry, languages
 ):
-    b = login("manager")
+    b = as_user("manager")
     data = _person_data(given_name, family, native, year, month, day, entry, languages)
     for url in (
         f"/households/{county.household_a.id}/persons/new",
@@ -253,11 +266,11 @@ def test_person_new_and_edit(
 
 @SETTINGS
 @given(reason=st.one_of(st.just("goals_reached"), hostile_text), closed_on=date_like)
-def test_close_household(login, county, reason, closed_on):
+def test_close_household(as_user, county, reason, closed_on):
     household = db.session.get(Household, county.household_b.id)
     household.status, household.closed_on, household.closed_reason = "active", None, None
     db.session.commit()
-    b = login("manager_b")
+    b = as_user("manager_b")
     response, before = _post(
         b, f"/households/{county.household_b.id}/close", {"reason": reason, "closed_on": closed_on}
     )
@@ -279,8 +292,8 @@ def test_close_household(login, county, reason, closed_on):
     fte=st.one_of(st.just("0.5"), number_like),
     password=st.one_of(st.just("ein sehr langes Passwort"), hostile_text),
 )
-def test_admin_user_forms(login, county, username, display_name, email, fte, password):
-    b = login("admin")
+def test_admin_user_forms(as_user, county, username, display_name, email, fte, password):
+    b = as_user("admin")
     data = {
         "username": username,
         "display_name": display_name,
@@ -329,8 +342,8 @@ def _agency_names(raw: str) -> list[str]:
     language=st.one_of(st.sampled_from(["de", "ar", "uk"]), hostile_text),
     withdrawn_on=date_like,
 )
-def test_consent_forms(login, county, agencies, version, given_on, language, withdrawn_on):
-    b = login("manager")
+def test_consent_forms(as_user, county, agencies, version, given_on, language, withdrawn_on):
+    b = as_user("manager")
     person = county.person_a.id
     data = {
         "counselling": "y",
@@ -362,8 +375,8 @@ def test_consent_forms(login, county, agencies, version, given_on, language, wit
 
 @SETTINGS
 @given(current=st.one_of(st.just(PASSWORD), hostile_text), new=hostile_text, code=hostile_text)
-def test_own_password_and_2fa_forms(login, county, current, new, code):
-    b = login("colleague")
+def test_own_password_and_2fa_forms(as_user, county, current, new, code):
+    b = as_user("colleague")
     response, before = _post(
         b, "/account/password", {"current_password": current, "password": new, "repeat": new}
     )
@@ -381,10 +394,22 @@ def test_own_password_and_2fa_forms(login, county, current, new, code):
 
 
 @pytest.mark.parametrize("value", ["a\x00b", "\x00", "Samira\u202e", "x\x1by"])
-def test_control_characters_rejected_with_german_message(login, county, value):
-    b = login("manager")
+def test_control_characters_rejected_with_german_message(as_user, county, value):
+    b = as_user("manager")
     data = _person_data(value, "Haddad", "", "1990", "", "", "", "")
     response, before = _post(b, f"/households/{county.household_a.id}/persons/new", data)
     assert response.status_code == 200
     assert "Bitte keine Steuerzeichen eingeben" in page(response)
     assert _counts() == before
+
+
+@pytest.mark.parametrize(
+    ("year", "month", "day"), [("1" + "0" * 25, "1", "1"), ("2000", "2", "99999999999999999999")]
+)
+def test_huge_birth_numbers_give_german_errors(as_user, county, year, month, day):
+    """Found by the property test: date(10**25, 1, 1) raised OverflowError (a 500)."""
+    b = as_user("manager")
+    b.get(f"/households/{county.household_a.id}/persons/new")
+    data = _person_data("Amal", "Haddad", "", year, month, day, "", "")
+    response, before = _post(b, f"/households/{county.household_a.id}/persons/new", data)
+    _assert_rejected_in_german(response, before)

@@ -114,7 +114,7 @@ class PersonForm(Form):
         if field.data and self.birth_month.data and self.birth_year.data:
             try:
                 born = date(self.birth_year.data, self.birth_month.data, field.data)
-            except ValueError as exc:
+            except (ValueError, OverflowError) as exc:  # e.g. year 10**25: OverflowError
                 raise ValidationError("Dieses Datum gibt es nicht.") from exc
             if born > today():
                 raise ValidationError("Das Geburtsdatum darf nicht in der Zukunft liegen.")
