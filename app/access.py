@@ -41,7 +41,10 @@ def household_scope(user: User, stmt: Select) -> Select:
 
     Admins see their organisation; team leads and managers their team (team members stand in
     for each other); everybody else no case data at all."""
-    stmt = stmt.where(Household.organisation_id == user.organisation_id)
+    # Anonymised cases (app/privacy/retention.py) are statistics only, never case data again.
+    stmt = stmt.where(
+        Household.organisation_id == user.organisation_id, Household.status != "anonymised"
+    )
     if user.role == roles.ADMIN:
         return stmt
     if user.role in (roles.TEAM_LEAD, roles.MANAGER) and user.team_id is not None:

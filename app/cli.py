@@ -46,4 +46,30 @@ def register_cli(app: Flask) -> None:
             raise click.ClickException(f"Audit chain broken at event ids: {broken[:20]}")
         click.echo("Audit chain intact.")
 
-    _ = db
+    @app.cli.group("retention")
+    def retention_group() -> None:
+        """Retention: anonymise closed cases after RETENTION_MONTHS."""
+
+    @retention_group.command("run")
+    @click.option("--dry-run", is_flag=True, help="Only list what would be anonymised.")
+    def retention_run(dry_run: bool) -> None:
+        """Anonymise the personal data of closed cases whose retention period has passed."""
+        from app.privacy import retention
+
+        due = retention.run(dry_run=dry_run)
+        verb = "would anonymise" if dry_run else "anonymised"
+        # Ids and dates only: this output may end up in logs.
+        for item in due:
+            click.echo(
+                f"{verb} household {item.household_id} (organisation {item.organisation_id}, "
+                f"closed {item.closed_on.isoformat()}, {item.persons} persons)"
+            )
+        if dry_run:
+            db.session.rollback()
+        else:
+            db.session.commit()
+        summary = "due (dry run: nothing changed)" if dry_run else "anonymised"
+        click.echo(
+            f"{len(due)} households {summary} "
+            f"(closed on or before {retention.cutoff().isoformat()})."
+        )

@@ -46,9 +46,19 @@ def from_environment(instance_path: Path) -> dict:
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
         "REMEMBER_COOKIE_HTTPONLY": True,
+        # Idle timeout, enforced server-side from the last-activity time kept in the session
+        # (app/security/services.py); the cookie lifetime only matches it.
+        "SESSION_IDLE_MINUTES": int(os.environ.get("SESSION_IDLE_MINUTES", "30")),
         "PERMANENT_SESSION_LIFETIME": timedelta(
             minutes=int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
         ),
+        # Two-factor login is required for admins and team leads (and for all staff of an
+        # organisation with enforce_2fa_all). Switching this off is for tests only.
+        "ENFORCE_2FA": _bool("ENFORCE_2FA", True),
+        # Months after closing a case until its personal data is anonymised.
+        "RETENTION_MONTHS": int(os.environ.get("RETENTION_MONTHS", "24")),
+        # Counselling longer than this is flagged on the retention page for closing.
+        "MAX_COUNSELLING_MONTHS": int(os.environ.get("MAX_COUNSELLING_MONTHS", "36")),
         # Form posts are small; anything bigger is rejected with 413 before parsing.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
         # Use WTForms' own German messages (app/forms.py) rather than Flask-Babel's hook.

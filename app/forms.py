@@ -2,18 +2,63 @@
 
 from __future__ import annotations
 
+import unicodedata
 from datetime import date
+from decimal import Decimal
 
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
+from wtforms.meta import DefaultMeta
 from wtforms.validators import Length, Optional, ValidationError
+
+# Bidi embeddings, overrides and isolates can disguise text (e.g. U+202E turns "txt.exe" around).
+_BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
+_ALLOWED_CONTROLS = frozenset("\t\n\r")
+CONTROL_MESSAGE = (
+    "Bitte keine Steuerzeichen eingeben (z. B. unsichtbare Zeichen aus kopiertem Text)."
+)
+
+
+def has_forbidden_characters(value: str) -> bool:
+    """NUL and other control characters (PostgreSQL refuses NUL outright), bidi overrides and
+    unpaired surrogates have no place in any text the app stores."""
+    return any(
+        (unicodedata.category(ch) in ("Cc", "Cs") and ch not in _ALLOWED_CONTROLS)
+        or ch in _BIDI_CONTROLS
+        for ch in value
+    )
 
 
 class Form(FlaskForm):
     class Meta:
-        # WTForms ships German messages; Flask-WTF's Babel hook is off (WTF_I18N_ENABLED).
+        # WTForms ships German messages. Flask-WTF would ask Flask-Babel (not installed) and
+        # fall back to English, so the translations come from WTForms itself.
         locales = ("de_DE", "de")
+
+        def get_translations(self, form):
+            return DefaultMeta.get_translations(self, form)
+
+    def validate(self, extra_validators: dict | None = None) -> bool:
+        """Field validation plus two checks for every form: no control characters in any text
+        (including what a field could not parse), and only finite numbers."""
+        # "NaN", "Infinity" and "sNaN" parse as Decimal; sNaN even crashes NumberRange.
+        not_finite = set()
+        for field in self:
+            if isinstance(field.data, Decimal) and not field.data.is_finite():
+                field.data = None
+                not_finite.add(field.name)
+        valid = super().validate(extra_validators)
+        for field in self:
+            raw = [v for v in (field.raw_data or []) if isinstance(v, str)]
+            texts = [*raw, field.data] if isinstance(field.data, str) else raw
+            if any(has_forbidden_characters(t) for t in texts):
+                field.errors = [CONTROL_MESSAGE]
+                valid = False
+            elif field.name in not_finite:
+                field.errors = ["Bitte eine gültige Zahl angeben."]
+                valid = False
+        return valid
 
 
 def no_future(message: str = "Das Datum darf nicht in der Zukunft liegen.") -> callable:

@@ -2,12 +2,17 @@
 
 from app.accounts.models import LoginThrottle, User
 from app.audit.models import AuditEvent
+from app.consent.models import ConsentAgency, ConsentRecord
 from app.contacts.models import Contact, ContactComment, ContactVersion, Task, Topic
 from app.households.models import Household, Person
 from app.organisations.models import Municipality, Organisation, Team
+from app.privacy.models import PersonCorrection
+from app.security.models import RecoveryCode, TotpCredential
 
 __all__ = [
     "AuditEvent",
+    "ConsentAgency",
+    "ConsentRecord",
     "Contact",
     "ContactComment",
     "ContactVersion",
@@ -16,8 +21,11 @@ __all__ = [
     "Municipality",
     "Organisation",
     "Person",
+    "PersonCorrection",
+    "RecoveryCode",
     "Task",
     "Team",
     "Topic",
+    "TotpCredential",
     "User",
 ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, render_template, request, session
+from flask import Flask, g, render_template, request, session
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -24,12 +24,26 @@ def register_web(app: Flask) -> None:
     from app.accounts.models import User
     from app.accounts.routes import bp as auth_bp
     from app.audit.routes import bp as audit_bp
+    from app.consent.routes import bp as consent_bp
     from app.contacts.routes import bp as contacts_bp
     from app.households.routes import bp as households_bp
     from app.main.routes import bp as main_bp
+    from app.privacy.routes import bp as privacy_bp
     from app.pwa.routes import bp as pwa_bp
+    from app.security.routes import bp as security_bp
 
-    for bp in (main_bp, auth_bp, admin_users_bp, audit_bp, households_bp, pwa_bp, contacts_bp):
+    for bp in (
+        main_bp,
+        auth_bp,
+        admin_users_bp,
+        audit_bp,
+        households_bp,
+        pwa_bp,
+        contacts_bp,
+        consent_bp,
+        security_bp,
+        privacy_bp,
+    ):
         app.register_blueprint(bp)
     init_assets(app)
 
@@ -44,10 +58,23 @@ def register_web(app: Flask) -> None:
             return None
         return db.session.get(User, int(user_id))
 
+    def fresh_request_globals() -> None:
+        # Flask-Login caches the user and Flask-WTF the CSRF token on `g`, which lives as long
+        # as the app context. A request pushed inside an existing app context (tests hold one)
+        # must never inherit another client's user or token. In production `g` is empty here.
+        for key in list(g):
+            g.pop(key)
+
+    app.before_request_funcs.setdefault(None, []).insert(0, fresh_request_globals)
+
     @app.before_request
-    def idle_timeout() -> None:
-        # A permanent session expires PERMANENT_SESSION_LIFETIME after the last request.
+    def idle_timeout():
+        # A permanent session expires PERMANENT_SESSION_LIFETIME after the last request; the
+        # server-side check uses the last-activity time stored in the session.
         session.permanent = True
+        from app.security.services import enforce_idle_timeout
+
+        return enforce_idle_timeout()
 
     @app.after_request
     def security_headers(response):

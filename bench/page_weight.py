@@ -35,7 +35,7 @@ def main() -> None:
     pages = {
         "Anmeldung": "/login",
         "Start": "/",
-        "Suche (Ergebnisse)": "/search?q=ahmad",
+        "Suche": "/search",
         "Haushaltsliste": "/households",
         "Haushalt (größter)": f"/households/{household_id}",
         "Person erfassen": f"/households/{household_id}/persons/new",

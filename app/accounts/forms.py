@@ -3,7 +3,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from wtforms import BooleanField, DecimalField, PasswordField, StringField
-from wtforms.validators import DataRequired, Email, NumberRange, Optional, ValidationError
+from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
 from app.accounts import roles
 from app.accounts.services import password_problem
@@ -11,7 +11,13 @@ from app.forms import Form, Select, text
 
 
 class LoginForm(Form):
-    username = StringField("Benutzername", [DataRequired("Bitte Benutzernamen eingeben.")])
+    username = StringField(
+        "Benutzername",
+        [
+            DataRequired("Bitte Benutzernamen eingeben."),
+            Length(max=80, message="Höchstens 80 Zeichen."),
+        ],
+    )
     password = PasswordField("Passwort", [DataRequired("Bitte Passwort eingeben.")])
 
 

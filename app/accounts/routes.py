@@ -37,6 +37,14 @@ def login():
             )
             return render_template("accounts/login.html", form=form), 429
         if services.authenticate(user, form.password.data):
+            from app.security import services as security
+
+            if security.is_enrolled(user):
+                # Password right; the second factor decides (failures are cleared there).
+                security.begin_pending_login(user, _safe_next(request.args.get("next")))
+                record("login_password_ok", "user", user.id, user_id=user.id)
+                db.session.commit()
+                return redirect(url_for("security.verify_2fa"))
             services.clear_failures(user.username)
             login_user(user)
             record("login", "user", user.id, user_id=user.id)

@@ -35,7 +35,29 @@ _BLOCKLIST = {
     "abcdefghijkl",
     "iloveyou1234",
     "einszweidrei",
+    "passwort12345",
+    "password12345",
+    "1234567890ab",
+    "qwertzuiop123",
+    "asdfghjklöä1",
+    "sommer2025!!",
+    "winter2025!!",
+    "willkommen123",
+    "willkommen1234",
+    "hallo1234567",
+    "admin1234567",
+    "administrator",
+    "landratsamt1",
+    "landratsamt123",
+    "landkreis1234",
+    "goeppingen123",
+    "göppingen1234",
+    "integrationsmanagement",
+    "fluechtlinge123",
+    "datenschutz123",
 }
+# Words that make a password guessable wherever they appear in it.
+_BLOCKED_PARTS = ("wegbegleiter", "qwertz", "qwerty", "123456789")
 
 
 def password_problem(password: str, *, username: str = "") -> str | None:
@@ -45,7 +67,7 @@ def password_problem(password: str, *, username: str = "") -> str | None:
     if len(password) > MAX_PASSWORD_LENGTH:
         return f"Das Passwort darf höchstens {MAX_PASSWORD_LENGTH} Zeichen lang sein."
     lowered = password.lower()
-    if lowered in _BLOCKLIST or len(set(lowered)) < 4:
+    if lowered in _BLOCKLIST or len(set(lowered)) < 4 or any(p in lowered for p in _BLOCKED_PARTS):
         return "Dieses Passwort ist zu leicht zu erraten. Bitte wählen Sie ein anderes."
     if username and username.lower() in lowered:
         return "Das Passwort darf den Benutzernamen nicht enthalten."
@@ -67,7 +89,8 @@ def _throttle(key: str) -> LoginThrottle | None:
 
 
 def throttle_keys(username: str, remote_addr: str | None) -> list[str]:
-    keys = [f"user:{username.strip().lower()}"]
+    # Cut to fit LoginThrottle.key (a 300-character "username" used to crash PostgreSQL).
+    keys = [f"user:{username.strip().lower()[:150]}"]
     if remote_addr:
         keys.append(f"ip:{remote_addr}")
     return keys
@@ -110,7 +133,7 @@ def register_failure(keys: list[str], now: datetime | None = None) -> bool:
 
 
 def clear_failures(username: str) -> None:
-    row = db.session.get(LoginThrottle, f"user:{username.strip().lower()}")
+    row = db.session.get(LoginThrottle, throttle_keys(username, None)[0])
     if row is not None:
         db.session.delete(row)
 

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import DDL, ForeignKey, Index, String, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -28,3 +28,27 @@ class AuditEvent(db.Model):
     hash: Mapped[str] = mapped_column(String(64), default="")
 
     user: Mapped[User | None] = relationship()
+
+
+# PostgreSQL refuses UPDATE and DELETE on audit rows outright (migration 0003 installs the same
+# trigger in production; create_all installs it here so that tests exercise it). TRUNCATE is not
+# covered by row triggers: the application role must not own the table (see docs).
+APPEND_ONLY_FUNCTION = DDL(
+    """
+CREATE OR REPLACE FUNCTION audit_event_append_only() RETURNS trigger AS $body$
+BEGIN
+    RAISE EXCEPTION 'audit_event is append-only: UPDATE and DELETE are refused';
+END;
+$body$ LANGUAGE plpgsql
+"""
+)
+APPEND_ONLY_TRIGGER = DDL(
+    "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
+    "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()"
+)
+event.listen(
+    AuditEvent.__table__, "after_create", APPEND_ONLY_FUNCTION.execute_if(dialect="postgresql")
+)
+event.listen(
+    AuditEvent.__table__, "after_create", APPEND_ONLY_TRIGGER.execute_if(dialect="postgresql")
+)

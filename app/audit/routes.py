@@ -22,6 +22,7 @@ OBJECT_TYPES = {
     "contact": "Kontakt",
     "task": "Aufgabe",
     "topic": "Thema",
+    "organisation": "Träger",
 }
 
 
@@ -46,20 +47,14 @@ def index():
         .where(User.organisation_id == current_user.organisation_id)
         .order_by(User.display_name)
     ).all()
+    filters = {"user_id": user_id, "object_type": object_type, "object_id": object_id}
     return render_template(
         "audit/index.html",
         page=page,
         users=users,
         action_labels=ACTION_LABELS,
         object_types=OBJECT_TYPES,
-        filters={"user_id": user_id, "object_type": object_type, "object_id": object_id},
-        pager_args={
-            k: v
-            for k, v in (
-                ("user_id", user_id),
-                ("object_type", object_type),
-                ("object_id", object_id),
-            )
-            if v
-        },
+        filters=filters,
+        # Jinja has no dict comprehensions: the pager gets the non-empty filters from here.
+        pager_args={k: v for k, v in filters.items() if v},
     )

@@ -28,6 +28,21 @@ ACTION_LABELS = {
     "delete": "gelöscht",
     "comment": "kommentiert",
     "export": "exportiert",
+    "print": "gedruckt",
+    "login_password_ok": "Passwort richtig, zweiter Faktor ausstehend",
+    "2fa_failed": "Zwei-Faktor-Code falsch",
+    "2fa_enrolled": "Zwei-Faktor eingerichtet",
+    "2fa_disabled": "Zwei-Faktor ausgeschaltet",
+    "2fa_reset": "Zwei-Faktor zurückgesetzt",
+    "2fa_recovery_codes": "Wiederherstellungscodes erneuert",
+    "password_change": "Passwort geändert",
+    "password_change_failed": "Passwortänderung fehlgeschlagen",
+    "session_timeout": "automatisch abgemeldet",
+    "consent_given": "Einwilligung erfasst",
+    "consent_withdrawn": "Einwilligung widerrufen",
+    "correct": "berichtigt",
+    "anonymise": "anonymisiert",
+    "retention_run": "Löschfristen angewandt",
 }
 
 _CHAIN_LOCK_ID = 7_310_001  # any constant: serialises chain appends on PostgreSQL

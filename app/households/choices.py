@@ -7,7 +7,7 @@ ACCOMMODATION = {
     "collective": "Gemeinschaftsunterkunft (GU)",
     "own_tenancy": "Eigener Mietvertrag",
 }
-CASE_STATUS = {"active": "aktiv", "closed": "abgeschlossen"}
+CASE_STATUS = {"active": "aktiv", "closed": "abgeschlossen", "anonymised": "anonymisiert"}
 CLOSE_REASONS = {
     "goals_reached": "Ziele erreicht",
     "moved_away": "Weggezogen",

@@ -95,6 +95,8 @@ class PersonForm(Form):
     prospect = _select("Bleibeperspektive", choices.PROSPECT)
     phone = text("Telefon", 40, Optional(), render_kw={"inputmode": "tel", "type": "tel"})
     confirm_not_duplicate = BooleanField("Keine dieser Personen – trotzdem anlegen")
+    # Only on edit: why the data was corrected (kept in the rectification history).
+    correction_reason = text("Grund der Änderung (optional)", 200, Optional())
 
     def validate_birth_year(self, field: IntegerField) -> None:
         if field.data and field.data > today().year:
@@ -112,7 +114,7 @@ class PersonForm(Form):
         if field.data and self.birth_month.data and self.birth_year.data:
             try:
                 born = date(self.birth_year.data, self.birth_month.data, field.data)
-            except ValueError as exc:
+            except (ValueError, OverflowError) as exc:  # e.g. year 10**25: OverflowError
                 raise ValidationError("Dieses Datum gibt es nicht.") from exc
             if born > today():
                 raise ValidationError("Das Geburtsdatum darf nicht in der Zukunft liegen.")

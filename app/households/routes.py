@@ -206,7 +206,9 @@ def edit_person(person_id: int):
     person = person_or_404(current_user, person_id)
     form = PersonForm(obj=person)
     if form.validate_on_submit():
-        services.update_person(person, _data(form, PERSON_FIELDS))
+        services.update_person(
+            person, _data(form, PERSON_FIELDS), form.correction_reason.data or ""
+        )
         db.session.commit()
         flash("Änderungen gespeichert.", "success")
         return redirect(url_for(".show_person", person_id=person.id))
@@ -219,10 +221,14 @@ def edit_person(person_id: int):
     )
 
 
-@bp.get("/search")
+@bp.route("/search", methods=["GET", "POST"])
 @case_data_required
 def search():
-    query = request.args.get("q", "")[:100]
+    # The query is personal data: it travels in the POST body only, never in the URL (where
+    # access logs, browser history and Referer headers would keep it) and is not audited.
+    if request.method == "GET" and "q" in request.args:
+        return redirect(url_for(".search"), 303)
+    query = request.form.get("q", "")[:100] if request.method == "POST" else ""
     results = services.search_persons(current_user, query) if query.strip() else []
     if query.strip():
         # The query may itself be personal data, so only its size is audited.

@@ -22,9 +22,11 @@ SEARCH_LIMIT = 30
 
 
 def refresh_search_keys(person: Person) -> None:
-    person.search_name, person.search_skeleton = search_keys(
-        person.given_name, person.family_name, person.native_name
-    )
+    name, name_skeleton = search_keys(person.given_name, person.family_name, person.native_name)
+    # Folding can make text longer (NFKD turns one ligature such as U+FDFA into 18 letters);
+    # the keys are cut to their columns so that PostgreSQL never refuses the row.
+    person.search_name = name[: Person.search_name.type.length]
+    person.search_skeleton = name_skeleton[: Person.search_skeleton.type.length]
 
 
 def changed_fields(obj: object, data: dict) -> list[str]:
@@ -195,9 +197,14 @@ def create_person(household: Household, data: dict) -> Person:
     return person
 
 
-def update_person(person: Person, data: dict) -> list[str]:
+def update_person(person: Person, data: dict, reason: str = "") -> list[str]:
+    from app.privacy.services import record_corrections
+
+    old_values = {name: getattr(person, name) for name in data}
     changed = apply_changes(person, data)
     if changed:
         refresh_search_keys(person)
         record("update", "person", person.id, ", ".join(changed))
+        # Rectification history: old and new values, shown to team leads and admins only.
+        record_corrections(person, {name: old_values[name] for name in changed}, reason)
     return changed

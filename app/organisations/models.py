@@ -15,6 +15,8 @@ class Organisation(db.Model):
     address: Mapped[str] = mapped_column(String(200), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
     email: Mapped[str] = mapped_column(String(120), default="")
+    # When set, every staff account of the organisation must use two-factor login.
+    enforce_2fa_all: Mapped[bool] = mapped_column(default=False)
 
     teams: Mapped[list[Team]] = relationship(back_populates="organisation", order_by="Team.name")
 

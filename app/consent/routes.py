@@ -1,0 +1,115 @@
+"""Consent pages of a person: record, withdraw, print the form."""
+
+from __future__ import annotations
+
+from flask import (
+    Blueprint,
+    Response,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
+from flask_login import current_user
+
+from app.access import case_data_required, person_or_404
+from app.audit.services import record
+from app.consent import services, texts
+from app.consent.forms import GiveConsentForm, WithdrawConsentForm
+from app.extensions import db
+from app.pdf import render_pdf
+from app.timeutil import today
+
+bp = Blueprint("consent", __name__)
+
+
+@bp.app_context_processor
+def consent_helpers() -> dict:
+    return {
+        "consent_current": services.current,
+        "consent_history": services.history,
+        "counselling_allowed": services.counselling_allowed,
+        "consent_labels": {
+            "methods": services.METHODS,
+            "states": services.STATES,
+            "languages": texts.LANGUAGES,
+        },
+    }
+
+
+def _date_problem(person, field) -> bool:
+    if problem := services.date_problem(person, field.data):
+        field.errors.append(problem)
+        return True
+    return False
+
+
+@bp.route("/persons/<int:person_id>/consent/new", methods=["GET", "POST"])
+@case_data_required
+def give(person_id: int):
+    person = person_or_404(current_user, person_id)
+    form = GiveConsentForm()
+    if request.method == "GET":
+        form.given_on.data = today()
+        form.form_version.data = texts.FORM_VERSION
+    if form.validate_on_submit() and not _date_problem(person, form.given_on):
+        services.give(
+            person,
+            counselling=form.counselling.data,
+            volunteer_sharing=form.volunteer_sharing.data,
+            agencies=form.agency_names,
+            form_version=form.form_version.data,
+            language=form.language.data,
+            method=form.method.data,
+            given_on=form.given_on.data,
+        )
+        db.session.commit()
+        flash("Einwilligung gespeichert.", "success")
+        return redirect(url_for("households.show_person", person_id=person.id))
+    return render_template("consent/give.html", form=form, person=person)
+
+
+@bp.route("/persons/<int:person_id>/consent/withdraw", methods=["GET", "POST"])
+@case_data_required
+def withdraw(person_id: int):
+    person = person_or_404(current_user, person_id)
+    form = WithdrawConsentForm()
+    if request.method == "GET":
+        form.withdrawn_on.data = today()
+    if form.validate_on_submit() and not _date_problem(person, form.withdrawn_on):
+        services.withdraw(person, form.withdrawn_on.data)
+        db.session.commit()
+        flash("Widerruf gespeichert. Er gilt ab sofort.", "success")
+        return redirect(url_for("households.show_person", person_id=person.id))
+    return render_template("consent/withdraw.html", form=form, person=person)
+
+
+@bp.get("/persons/<int:person_id>/consent/form.pdf")
+@case_data_required
+def form_pdf(person_id: int):
+    person = person_or_404(current_user, person_id)
+    language = request.args.get("lang", "de")
+    if language not in texts.LANGUAGES:
+        language = "de"
+    months = current_app.config["RETENTION_MONTHS"]
+    html = render_template(
+        "consent/form_pdf.html",
+        person=person,
+        german=texts.TEXTS["de"],
+        translation=texts.translation_for(language),
+        language=language,
+        language_name=texts.LANGUAGES[language],
+        rtl=language in texts.RTL_LANGUAGES,
+        note=texts.MACHINE_TRANSLATION_NOTE,
+        version=texts.FORM_VERSION,
+        months=months,
+    )
+    record("print", "person", person.id, f"consent form {language}")
+    db.session.commit()
+    return Response(
+        render_pdf(html),
+        mimetype="application/pdf",
+        headers={"Content-Disposition": f'inline; filename="einwilligung-{person.id}.pdf"'},
+    )

@@ -1,0 +1,1 @@
+"""Account security: two-factor login (TOTP + recovery codes), own password, idle timeout."""

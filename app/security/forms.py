@@ -1,0 +1,63 @@
+from __future__ import annotations
+
+from wtforms import BooleanField, PasswordField, StringField
+from wtforms.validators import DataRequired, EqualTo, ValidationError
+
+from app.accounts.services import password_problem
+from app.forms import Form
+
+
+class CodeForm(Form):
+    code = StringField(
+        "Code",
+        [DataRequired("Bitte den Code eingeben.")],
+        filters=[lambda v: v.strip() if isinstance(v, str) else v],
+        render_kw={
+            "autocomplete": "one-time-code",
+            "inputmode": "numeric",
+            "autocapitalize": "none",
+        },
+    )
+
+
+class OwnPasswordForm(Form):
+    current_password = PasswordField(
+        "Aktuelles Passwort",
+        [DataRequired("Bitte das aktuelle Passwort eingeben.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+    password = PasswordField(
+        "Neues Passwort",
+        [DataRequired("Bitte ein neues Passwort eingeben.")],
+        render_kw={"autocomplete": "new-password"},
+    )
+    repeat = PasswordField(
+        "Neues Passwort wiederholen",
+        [
+            DataRequired("Bitte das neue Passwort wiederholen."),
+            EqualTo("password", "Die beiden Passwörter stimmen nicht überein."),
+        ],
+        render_kw={"autocomplete": "new-password"},
+    )
+
+    def __init__(self, *args, username: str = "", **kwargs) -> None:
+        super().__init__(*args, **kwargs)
+        self._username = username
+
+    def validate_password(self, field: PasswordField) -> None:
+        if field.data and (problem := password_problem(field.data, username=self._username)):
+            raise ValidationError(problem)
+        if field.data and field.data == self.current_password.data:
+            raise ValidationError("Das neue Passwort muss sich vom bisherigen unterscheiden.")
+
+
+class PasswordConfirmForm(Form):
+    password = PasswordField(
+        "Passwort zur Bestätigung",
+        [DataRequired("Bitte Ihr Passwort eingeben.")],
+        render_kw={"autocomplete": "current-password"},
+    )
+
+
+class OrganisationSecurityForm(Form):
+    enforce_2fa_all = BooleanField("Zwei-Faktor-Anmeldung für alle Konten verlangen")
