@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from flask import Flask, g, render_template, request, session
+from flask import Flask, render_template, request, session
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -57,15 +57,6 @@ def register_web(app: Flask) -> None:
         if not user_id.isdigit():
             return None
         return db.session.get(User, int(user_id))
-
-    def fresh_request_globals() -> None:
-        # Flask-Login caches the user and Flask-WTF the CSRF token on `g`, which lives as long
-        # as the app context. A request pushed inside an existing app context (tests hold one)
-        # must never inherit another client's user or token. In production `g` is empty here.
-        for key in list(g):
-            g.pop(key)
-
-    app.before_request_funcs.setdefault(None, []).insert(0, fresh_request_globals)
 
     @app.before_request
     def idle_timeout():

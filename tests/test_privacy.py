@@ -212,6 +212,7 @@ def test_retention_dry_run_changes_nothing_then_run_anonymises(app, login, count
     assert _occurrences(*names)  # the data is there before
     persons, households = count_rows(Person), count_rows(Household)
 
+    db.session.expire_all()  # the command runs in this test's app context: no stale objects
     runner = app.test_cli_runner()
     result = runner.invoke(args=["retention", "run", "--dry-run"])
     assert result.exit_code == 0, result.output
