@@ -103,12 +103,14 @@ def test_signed_out_entries_stay_until_signed_in(phone_without_worker, county, c
     page.context.set_offline(True)
     write_note(page, "Nach Ablauf der Sitzung")
     page.wait_for_selector("#outbox-count:has-text('1 wartet auf Senden')")
-    page.context.set_offline(False)
     page.context.clear_cookies()  # the session expired meanwhile
+    page.context.set_offline(False)
     page.click("[data-outbox-send]")
     page.wait_for_selector("#outbox li:has-text('bitte neu anmelden')")
     assert notes() == []
-    sign_in(page, "manager", PASSWORD)  # entries survive the login page
+    sign_in(page, "manager", PASSWORD)  # entries survive the login page...
+    # ...and are sent from the first page after it.
+    page.wait_for_function("window.WegbegleiterOutbox.all().then(e => e.length === 0)")
     page.goto(f"/households/{county.household_a.id}")
     page.wait_for_selector("#timeline >> text=Nach Ablauf der Sitzung", timeout=15000)
     assert notes() == ["Nach Ablauf der Sitzung"]
