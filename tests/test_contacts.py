@@ -27,6 +27,9 @@ HX = {"HX-Request": "true"}
 
 from tests.test_access import EXPECTED as CONTACT_ROUTE_EXPECTATIONS  # noqa: E402
 
+# Contacts are counselling data: recorded only for persons who consented.
+pytestmark = pytest.mark.usefixtures("consented")
+
 ROLE_USERS = {
     "admin": "admin",
     "team_lead": "lead",
@@ -65,7 +68,19 @@ def test_household_page_offers_contact_button_and_search_results_too(login, coun
 
 
 def test_form_preselects_members_and_generates_key(login, county, make):
+    from app.consent.models import ConsentRecord
+
     second = make.person(county.household_a, "Omar")
+    db.session.flush()
+    db.session.add(
+        ConsentRecord(
+            person_id=second.id,
+            state="given",
+            counselling=True,
+            effective_on=today_plus(-1),
+            method="paper",
+        )
+    )
     db.session.commit()
     b = login("manager")
     r = b.get(f"/households/{county.household_a.id}/contacts/new")
@@ -79,6 +94,23 @@ def test_form_preselects_members_and_generates_key(login, county, make):
     assert form_key(b.get(f"/households/{county.household_a.id}/contacts/new").text) != key
     assert 'inputmode="numeric"' in html
     assert "/static/contacts." in html  # fingerprinted contacts.js
+
+
+def test_member_without_consent_is_not_preselected_and_refused(login, county, make):
+    """Without consent to store counselling data no contact is recorded for a person."""
+    newcomer = make.person(county.household_a, "Omar")
+    db.session.commit()
+    b = login("manager")
+    html = b.get(f"/households/{county.household_a.id}/contacts/new").text
+    assert f'value="{newcomer.id}" checked' not in html
+    assert f'value="{county.person_a.id}" checked' in html
+    assert "Keine Einwilligung zur Speicherung von Beratungsdaten: Omar Haddad" in html
+    before = count_rows(Contact)
+    data = contact_payload([county.person_a.id, newcomer.id])
+    r = b.post(f"/households/{county.household_a.id}/contacts/new", data)
+    assert r.status_code == 200
+    assert "kann für Omar Haddad kein Kontakt erfasst werden" in r.text
+    assert count_rows(Contact) == before
 
 
 def test_save_without_js_redirects_to_household_with_contact_on_top(login, county):

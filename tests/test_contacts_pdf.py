@@ -17,6 +17,9 @@ from tests.contacts_helpers import (
     seed_topics,
 )
 
+# Contacts are counselling data: recorded only for persons who consented.
+pytestmark = pytest.mark.usefixtures("consented")
+
 ARABIC_NAME = "سميرة حداد"
 
 

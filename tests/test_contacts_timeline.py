@@ -19,6 +19,9 @@ from tests.contacts_helpers import (
     today_plus,
 )
 
+# Contacts are counselling data: recorded only for persons who consented.
+pytestmark = pytest.mark.usefixtures("consented")
+
 HX = {"HX-Request": "true"}
 
 

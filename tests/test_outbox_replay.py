@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+import pytest
 from sqlalchemy import select
 
 from app.contacts.models import Contact
@@ -12,6 +13,9 @@ from app.extensions import db
 from app.households.models import Household
 from tests.conftest import count_rows
 from tests.contacts_helpers import contact_payload, seed_topics
+
+# Contacts are counselling data: recorded only for persons who consented.
+pytestmark = pytest.mark.usefixtures("consented")
 
 REPLAY = {"X-Outbox-Replay": "1"}
 

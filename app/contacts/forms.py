@@ -234,6 +234,15 @@ class ContactForm(Form):
     def validate_participants(self, field: ChipsField) -> None:
         if not field.data:
             raise ValidationError("Bitte mindestens eine Person auswählen.")
+        refused = [
+            name for pid, name in getattr(self, "without_consent", {}).items() if pid in field.data
+        ]
+        if refused:
+            raise ValidationError(
+                "Ohne Einwilligung zur Speicherung von Beratungsdaten kann für "
+                f"{', '.join(refused)} kein Kontakt erfasst werden. Bitte zuerst die "
+                "Einwilligung auf der Personenseite erfassen."
+            )
 
     def validate_occurred_at(self, field: LocalDateTimeField) -> None:
         if not field.data:

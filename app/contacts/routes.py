@@ -19,6 +19,7 @@ from flask_login import current_user
 from app.access import admin_required, case_data_required, household_or_404, role_required
 from app.accounts import roles
 from app.audit.services import record
+from app.consent.services import counselling_allowed
 from app.contacts import choices, services
 from app.contacts.forms import (
     CommentForm,
@@ -75,6 +76,10 @@ def _safe_next(default: str) -> str:
 def _contact_form(household: Household, contact: Contact | None = None) -> ContactForm:
     form = ContactForm()
     form.participants.choices = opts((p.id, p.full_name) for p in household.members)
+    # Counselling data only for persons who consented (GDPR Art. 9): the form says who not.
+    form.without_consent = {
+        p.id: p.full_name for p in household.members if not counselling_allowed(p)
+    }
     form.topics.choices = opts(services.topic_choices(contact.topics if contact else None))
     colleagues = [(u.id, u.display_name) for u in services.team_colleagues(current_user, household)]
     helpers = [(u.id, u.display_name) for u in services.volunteers(household)]
@@ -91,7 +96,9 @@ def _contact_form(household: Household, contact: Contact | None = None) -> Conta
             defaults = services.last_defaults(current_user)
             form.setting.data = defaults.get("setting", form.setting.data)
             form.location.data = defaults.get("location", "")
-            form.participants.data = [p.id for p in household.members]
+            form.participants.data = [
+                p.id for p in household.members if p.id not in form.without_consent
+            ]
         else:
             form.idempotency_key.data = contact.idempotency_key
             form.participants.data = [p.id for p in contact.participants]

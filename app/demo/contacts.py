@@ -130,6 +130,7 @@ def build_contacts(
     managers_by_team: dict[int, list[User]],
     volunteers_by_org: dict[int, list[User]],
     today: date,
+    consented: set[int] | None = None,
 ) -> ContactSummary:
     """Insert a year of contacts for `households` (already flushed, with members)."""
     ensure_default_topics()
@@ -148,7 +149,10 @@ def build_contacts(
     participants: list[list[int]] = []
     topics_of: list[list[str]] = []
     for household in households:
-        members: list[Person] = list(household.members)
+        # Contacts only with persons who consented to storing counselling data.
+        members: list[Person] = [
+            p for p in household.members if consented is None or p.id in consented
+        ]
         if not members:
             continue
         team_staff = managers_by_team.get(household.team_id) or []

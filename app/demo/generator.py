@@ -390,6 +390,37 @@ class _Builder:
                 self.summary.single_households += single
             self.summary.persons += persons
 
+    # --- consent ------------------------------------------------------------------------
+    def consents(self) -> set[int]:
+        """Most persons consented to storing counselling data (some also to sharing with
+        volunteers); a few did not, and the demo records no contacts for them."""
+        from sqlalchemy import insert
+
+        from app.consent.models import ConsentRecord
+
+        rows, consented = [], set()
+        for household in self.all_households:
+            for person in household.members:
+                if self.rng.random() < 0.04:
+                    continue
+                # Before the demo year of contacts begins.
+                given = self.today - timedelta(days=self.rng.randint(370, 900))
+                rows.append(
+                    {
+                        "person_id": person.id,
+                        "state": "given",
+                        "effective_on": given,
+                        "counselling": True,
+                        "volunteer_sharing": self.rng.random() < 0.4,
+                        "form_version": "2024-01",
+                        "method": self.rng.choice(["paper", "screen_interpreter"]),
+                        "language": "de",
+                    }
+                )
+                consented.add(person.id)
+        db.session.execute(insert(ConsentRecord), rows)
+        return consented
+
     # --- contacts -----------------------------------------------------------------------
     def contacts(self, teams: dict[str, Team], managers: dict[int, list[User]]) -> None:
         from app.demo.contacts import build_contacts
@@ -398,7 +429,10 @@ class _Builder:
         volunteers: dict[int, list[User]] = {}
         for user in self.volunteers:
             volunteers.setdefault(user.organisation_id, []).append(user)
-        summary = build_contacts(self.rng, self.all_households, by_team, volunteers, self.today)
+        consented = self.consents()
+        summary = build_contacts(
+            self.rng, self.all_households, by_team, volunteers, self.today, consented
+        )
         self.summary.contacts = summary.contacts
         self.summary.tasks = summary.tasks
         self.summary.open_tasks = summary.open_tasks

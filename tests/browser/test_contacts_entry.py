@@ -3,6 +3,7 @@ one-tap task completion, validation errors in place, and no CSP violations."""
 
 from __future__ import annotations
 
+import pytest
 from sqlalchemy import select
 
 from app.contacts.models import Contact, Task
@@ -10,6 +11,9 @@ from app.extensions import db
 from tests.browser.conftest import sign_in
 from tests.conftest import PASSWORD
 from tests.contacts_helpers import make_contact, seed_topics
+
+# Contacts are counselling data: recorded only for persons who consented.
+pytestmark = pytest.mark.usefixtures("consented")
 
 
 def collect_console(page) -> list[str]:

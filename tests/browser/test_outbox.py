@@ -13,6 +13,9 @@ from tests.browser.test_offline import wait_for_service_worker
 from tests.conftest import PASSWORD
 from tests.contacts_helpers import seed_topics
 
+# Contacts are counselling data: recorded only for persons who consented.
+pytestmark = pytest.mark.usefixtures("consented")
+
 
 def notes() -> list[str]:
     db.session.expire_all()
