@@ -25,10 +25,21 @@ def register_web(app: Flask) -> None:
     from app.accounts.routes import bp as auth_bp
     from app.audit.routes import bp as audit_bp
     from app.households.routes import bp as households_bp
+    from app.indicators.routes import bp as indicators_bp
     from app.main.routes import bp as main_bp
+    from app.plans.routes import bp as plans_bp
     from app.pwa.routes import bp as pwa_bp
 
-    for bp in (main_bp, auth_bp, admin_users_bp, audit_bp, households_bp, pwa_bp):
+    for bp in (
+        main_bp,
+        auth_bp,
+        admin_users_bp,
+        audit_bp,
+        households_bp,
+        indicators_bp,
+        plans_bp,
+        pwa_bp,
+    ):
         app.register_blueprint(bp)
     init_assets(app)
 

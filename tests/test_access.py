@@ -51,6 +51,33 @@ EXPECTED: dict[str, dict[str, str]] = {
     "households.show_person": CASE_DATA,
     "households.edit_person": CASE_DATA,
     "households.search": CASE_DATA,
+    "indicators.sheet": CASE_DATA,
+    "indicators.row": CASE_DATA,
+    "indicators.edit": CASE_DATA,
+    "indicators.confirm": CASE_DATA,
+    "indicators.worklist": CASE_DATA,
+    "indicators.catalogue": ADMIN_ONLY,
+    "indicators.edit_indicator": ADMIN_ONLY,
+    "indicators.retire": ADMIN_ONLY,
+    "indicators.add_option": ADMIN_ONLY,
+    "indicators.retire_option": ADMIN_ONLY,
+    "indicators.count_sheet": CASE_DATA,
+    "indicators.count_sheet_download": CASE_DATA,
+    "plans.overview": CASE_DATA,
+    "plans.new_plan": CASE_DATA,
+    "plans.show": CASE_DATA,
+    "plans.areas": CASE_DATA,
+    "plans.new_goal": CASE_DATA,
+    "plans.goal_status": CASE_DATA,
+    "plans.new_step": CASE_DATA,
+    "plans.review": CASE_DATA,
+    "plans.agree": CASE_DATA,
+    "plans.close": CASE_DATA,
+    "plans.pdf": CASE_DATA,
+    "plans.new_referral": CASE_DATA,
+    "plans.edit_referral": CASE_DATA,
+    "plans.extend": CASE_DATA,
+    "plans.networking": CASE_DATA,
     "pwa.manifest": PUBLIC,
     "pwa.service_worker": PUBLIC,
     "pwa.offline": PUBLIC,
@@ -67,11 +94,37 @@ def test_every_route_is_in_the_table():
     assert EXPECTED.keys() - endpoints == set(), "remove routes that no longer exist"
 
 
-def url_args(county) -> dict[str, int]:
+def url_args(county) -> dict[str, int | str]:
+    from datetime import date
+
+    from app.extensions import db
+    from app.indicators.catalogue import seed_catalogue
+    from app.indicators.models import Indicator
+    from app.plans.models import Goal, IntegrationPlan, Referral
+
+    seed_catalogue()
+    indicator = db.session.scalar(db.select(Indicator).where(Indicator.key == "german_level"))
+    household = county.household_a
+    plan = IntegrationPlan(household_id=household.id, started_on=date(2025, 1, 1))
+    db.session.add(plan)
+    db.session.flush()
+    goal = Goal(plan_id=plan.id, field="german", title="B1 erreichen")
+    referral = Referral(
+        household_id=household.id, service="job_centre", referred_on=date(2025, 2, 1)
+    )
+    db.session.add_all([goal, referral])
+    db.session.commit()
     return {
-        "household_id": county.household_a.id,
+        "household_id": household.id,
         "person_id": county.person_a.id,
         "user_id": county.users["colleague"].id,
+        "indicator_id": indicator.id,
+        "option_id": indicator.options[0].id,
+        "group": "language",
+        "fmt": "csv",
+        "plan_id": plan.id,
+        "goal_id": goal.id,
+        "referral_id": referral.id,
     }
 
 
@@ -89,7 +142,8 @@ def outcome(response) -> str:
 def test_route_access(url_rule, role, county, browser, login):
     expected = EXPECTED[url_rule.endpoint][role]
     b = browser if role == "anonymous" else login(LOGIN_AS[role])
-    args = {name: url_args(county)[name] for name in url_rule.arguments}
+    all_args = url_args(county)
+    args = {name: all_args[name] for name in url_rule.arguments}
     from flask import url_for
 
     with _url_map_app.test_request_context():
