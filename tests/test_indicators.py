@@ -437,3 +437,20 @@ def test_worklist_page(cat, county, login):
     body = login("manager").get("/worklist").text
     assert "Samira Haddad" in body and "Beratungsende" in body
     assert "Samira" not in login("manager_b").get("/worklist").text
+
+
+def test_correction_over_http_keeps_the_corrected_date(cat, county, login):
+    b = login("manager")
+    person = county.person_a
+    url = f"/persons/{person.id}/indicators/{cat['german_level'].id}/edit"
+    b.get(url)
+    b.post(url, {"value": "C2", "valid_from": "2024-02-01", "kind_": "change"})
+    b.post(url, {"value": "A2", "valid_from": today().isoformat(), "kind_": "correction"})
+    rows = db.session.scalars(select(IndicatorValue).order_by(IndicatorValue.id)).all()
+    assert [(v.value, v.kind, v.valid_from) for v in rows] == [
+        ("C2", "change", date(2024, 2, 1)),
+        ("A2", "correction", date(2024, 2, 1)),
+    ]
+    assert rows[1].corrects_id == rows[0].id
+    history = b.get(f"/persons/{person.id}/indicators/{cat['german_level'].id}").text
+    assert "korrigiert" in history and "Korrektur" in history

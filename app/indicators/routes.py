@@ -91,9 +91,13 @@ def edit(person_id: int, indicator_id: int):
                 corrects = current
         if not form.kind_.errors:
             raw = request.form.getlist("value") if indicator.type == "multi" else form.value.data
+            valid_from = form.valid_from.data
+            if corrects is not None and valid_from == on:
+                # A correction keeps the date of the entry it corrects unless another is given.
+                valid_from = corrects.valid_from
             try:
                 services.record_value(
-                    current_user, person, indicator, raw, form.valid_from.data, corrects=corrects
+                    current_user, person, indicator, raw, valid_from, corrects=corrects
                 )
             except services.InvalidValue as exc:
                 db.session.rollback()
@@ -103,7 +107,7 @@ def edit(person_id: int, indicator_id: int):
                 if htmx:
                     row = services.row_for(current_user, person, indicator, on)
                     return render_template(
-                        "indicators/_row.html", person=person, row=row, saved=True
+                        "indicators/_row.html", person=person, row=row, row_saved=True
                     )
                 flash(f"{indicator.label_de} gespeichert.", "success")
                 return redirect(

@@ -1,5 +1,14 @@
 """indicators and plans
 
+Indicator catalogue, values with history, reviews; integration plans with goals, steps,
+reviews and agreed versions; referrals; networking contacts; counselling extensions; and
+household.counselling_started_on. The default catalogue is seeded by
+app.indicators.catalogue.seed_catalogue(), not here.
+
+Merge notes: down_revision is "0001" for now; re-chain after 0002 (contacts) and 0003 (data
+protection). indicator_value.contact_id, indicator_review.contact_id and referral.contact_id
+are plain nullable integers; add their foreign keys to contact.id when contacts are merged.
+
 Revision ID: 0004
 Revises: 0001
 Create Date: 2026-11-25 18:00:45.867860
