@@ -63,7 +63,8 @@ median of {runs} runs, database {dialect}:
 
 A fixed number of SQL queries (tested in tests/test_count_sheet.py), independent of data size.
 """
-    write_section("Count sheet", body)
+    title = "Count sheet" if dialect.startswith("sqlite") else "Count sheet (PostgreSQL)"
+    write_section(title, body)
     print(body)
 
 
