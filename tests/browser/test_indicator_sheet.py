@@ -5,13 +5,15 @@ from __future__ import annotations
 
 from datetime import date
 
+import pytest
 from sqlalchemy import select
 
 from app.extensions import db
 from app.indicators.catalogue import seed_catalogue
 from app.indicators.models import Indicator, IndicatorReview, IndicatorValue
 from app.plans.models import Goal, IntegrationPlan
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import PHONE, sign_in
+from tests.browser.test_accessibility import violations
 from tests.browser.test_mobile_layout import MIN_TARGET, TARGETS_JS
 from tests.conftest import PASSWORD
 
@@ -68,3 +70,38 @@ def test_indicator_sheet_on_a_phone(phone, county):
         assert phone.goto(other).status == 200, other
         problems += _fits(phone, other)
     assert problems == []
+
+
+@pytest.fixture
+def axe_phone(chromium, live_server):
+    # bypass_csp lets the test inject axe; the app's own pages never need inline scripts.
+    context = chromium.new_context(viewport=PHONE, base_url=live_server, bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+def test_indicator_and_plan_pages_have_no_serious_accessibility_violations(axe_phone, county):
+    seed_catalogue()
+    plan = IntegrationPlan(household_id=county.household_a.id, started_on=date(2025, 1, 1))
+    db.session.add(plan)
+    db.session.flush()
+    db.session.add(Goal(plan_id=plan.id, field="german", title="B1"))
+    db.session.commit()
+    level = db.session.scalar(select(Indicator.id).where(Indicator.key == "german_level"))
+    page = axe_phone
+    sign_in(page, "manager", PASSWORD)
+    person = county.person_a.id
+    problems = {}
+    for url in (
+        f"/persons/{person}/indicators",
+        f"/persons/{person}/indicators/{level}/edit",
+        f"/persons/{person}/indicators/{level}",
+        "/worklist",
+        "/reports/count-sheet",
+        "/networking",
+        f"/households/{county.household_a.id}/casework",
+        f"/plans/{plan.id}",
+    ):
+        page.goto(url)
+        problems[url] = violations(page)
+    assert {url: v for url, v in problems.items() if v} == {}
