@@ -267,3 +267,47 @@ def test_count_sheet_uses_a_fixed_number_of_queries(world, make):
         db.session.add(Referral(household_id=h.id, service="jmd", referred_on=date(2025, 5, 5)))
     db.session.commit()
     assert count(lambda: countsheet.compute(manager, YEAR)) == small
+
+
+def test_team_lead_sees_own_cases_or_the_team(world, make):
+    lead = world.users["lead"]
+    own = make.household(world.town_a, "LeadCase", manager=lead)
+    make.person(own, "Lea", sex="f", birth_year=1980)
+    db.session.flush()
+    db.session.add(
+        Referral(household_id=own.id, service="youth_office", referred_on=date(2025, 8, 8))
+    )
+    db.session.commit()
+    mine = countsheet.compute(lead, YEAR, "mine")
+    team = countsheet.compute(lead, YEAR, "team")
+    assert mine.figure("Erreichte Haushalte", "Haushalte insgesamt") == 1
+    # the team: the manager's three households and the lead's own; not team B's
+    assert team.figure("Erreichte Haushalte", "Haushalte insgesamt") == 4
+    assert team.figure("Netzwerkkontakte", "Sonstige") == 1  # the colleague's contact
+    assert countsheet.compute(lead, YEAR, "organisation").scope == "mine"
+
+
+def test_admin_and_lead_see_one_managers_sheet(world, login):
+    manager = world.users["manager"]
+    admin_view = countsheet.compute(world.users["admin"], YEAR, "organisation", manager)
+    own = countsheet.compute(manager, YEAR, "mine")
+    assert admin_view.scope == "manager" and admin_view.manager == manager.display_name
+    assert [s.rows for s in admin_view.sections] == [s.rows for s in own.sections]
+    lead_view = countsheet.compute(world.users["lead"], YEAR, "team", manager)
+    assert [s.rows for s in lead_view.sections] == [s.rows for s in own.sections]
+    # another team's manager is not the lead's to report on: the lead's team figures instead
+    other = countsheet.compute(world.users["lead"], YEAR, "team", world.users["manager_b"])
+    assert other.scope == "team" and other.manager == ""
+    # a manager cannot look at a colleague's sheet
+    peek = countsheet.compute(manager, YEAR, "mine", world.users["colleague"])
+    assert peek.manager == "" and peek.figure("Erreichte Haushalte", "Haushalte insgesamt") == 3
+
+    b = login("admin")
+    response = b.get(f"/reports/count-sheet.csv?year=2025&manager_id={manager.id}")
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1] == ["Bereich", "Integrationsmanager:in", manager.display_name]
+    figures = {(r[0], r[1]): int(r[2]) for r in rows[3:]}
+    assert figures[("Erreichte Haushalte", "Haushalte insgesamt")] == 3
+    page = b.get("/reports/count-sheet?year=2025")
+    assert "Einzelne:r Integrationsmanager:in" in page.text
+    assert "Einzelne:r" not in login("manager").get("/reports/count-sheet").text

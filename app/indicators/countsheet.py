@@ -33,7 +33,12 @@ from app.plans.models import (
 
 Period = tuple[date, date]
 AGE_BANDS = [(0, 5, "0–5"), (6, 17, "6–17"), (18, 26, "18–26"), (27, 64, "27–64"), (65, 200, "65+")]
-SCOPES = {"mine": "meine Fälle", "team": "mein Team", "organisation": "ganzer Träger"}
+SCOPES = {
+    "mine": "meine Fälle",
+    "team": "mein Team",
+    "organisation": "ganzer Träger",
+    "manager": "Integrationsmanager:in",
+}
 
 
 def default_period(today: date) -> Period:
@@ -71,12 +76,27 @@ class CountSheet:
     period: Period
     scope: str
     sections: list[Section] = field(default_factory=list)
+    manager: str = ""
 
     def figure(self, section: str, label: str) -> int:
         for s in self.sections:
             if s.title == section:
                 return dict(s.rows).get(label, 0)
         raise KeyError(section)
+
+
+def reportable_managers(user: User) -> list[User]:
+    """Managers whose own count sheet the user may see: an admin those of the organisation,
+    a team lead those of the team, a manager nobody else."""
+    if user.role not in (roles.ADMIN, roles.TEAM_LEAD):
+        return []
+    stmt = select(User).where(
+        User.organisation_id == user.organisation_id,
+        User.role.in_((roles.MANAGER, roles.TEAM_LEAD)),
+    )
+    if user.role == roles.TEAM_LEAD:
+        stmt = stmt.where(User.team_id == user.team_id)
+    return list(db.session.scalars(stmt.order_by(User.display_name)))
 
 
 def scope_households(user: User, scope: str) -> Select:
@@ -146,12 +166,29 @@ def age_band(person: Person, on: date) -> str:
     return "unbekannt"
 
 
-def compute(user: User, period: Period, scope: str = "mine") -> CountSheet:
-    """All figures of the count sheet; a fixed number of queries."""
+def compute(
+    user: User, period: Period, scope: str = "mine", manager: User | None = None
+) -> CountSheet:
+    """All figures of the count sheet; a fixed number of queries. With `manager` (for admins
+    and team leads) the figures of that manager's cases and networking contacts."""
     if scope not in allowed_scopes(user):
         scope = allowed_scopes(user)[0]
     start, end = period
-    households = scope_households(user, scope).scalar_subquery()
+    if manager is not None and manager.id in {m.id for m in reportable_managers(user)}:
+        households = (
+            select(Household.id)
+            .where(
+                Household.organisation_id == user.organisation_id,
+                Household.manager_id == manager.id,
+            )
+            .scalar_subquery()
+        )
+        users = select(User.id).where(User.id == manager.id).scalar_subquery()
+        scope = "manager"
+    else:
+        manager = None
+        households = scope_households(user, scope).scalar_subquery()
+        users = scope_users(user, scope).scalar_subquery()
     reached_ids = union(*reached_sources(period)).subquery()
     persons = db.session.execute(
         select(
@@ -160,7 +197,7 @@ def compute(user: User, period: Period, scope: str = "mine") -> CountSheet:
         .where(Person.household_id.in_(households))
         .where(Person.household_id.in_(select(reached_ids.c[0])))
     ).all()
-    sheet = CountSheet(period, scope)
+    sheet = CountSheet(period, scope, manager=manager.display_name if manager else "")
 
     size = Counter(p.household_id for p in persons)
     singles = sum(1 for n in size.values() if n == 1)
@@ -243,7 +280,7 @@ def compute(user: User, period: Period, scope: str = "mine") -> CountSheet:
     networking = Counter(
         db.session.scalars(
             select(NetworkingContact.group)
-            .where(NetworkingContact.user_id.in_(scope_users(user, scope).scalar_subquery()))
+            .where(NetworkingContact.user_id.in_(users))
             .where(NetworkingContact.organisation_id == user.organisation_id)
             .where(NetworkingContact.contacted_on.between(start, end))
         )
@@ -277,7 +314,7 @@ def compute(user: User, period: Period, scope: str = "mine") -> CountSheet:
 def table_rows(sheet: CountSheet) -> list[list[str | int]]:
     rows: list[list[str | int]] = [
         ["Zeitraum", f"{sheet.period[0]:%d.%m.%Y}–{sheet.period[1]:%d.%m.%Y}", ""],
-        ["Bereich", SCOPES.get(sheet.scope, sheet.scope), ""],
+        ["Bereich", SCOPES.get(sheet.scope, sheet.scope), sheet.manager],
         ["Abschnitt", "Merkmal", "Anzahl"],
     ]
     for section in sheet.sections:

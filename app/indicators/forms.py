@@ -119,6 +119,7 @@ class CountSheetForm(Form):
     date_from = GermanDateField("Von")
     date_to = GermanDateField("Bis")
     scope = Select("Bereich", choices=[("mine", "meine Fälle"), ("organisation", "ganzer Träger")])
+    manager_id = Select("Einzelne:r Integrationsmanager:in", coerce=int, default=0)
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

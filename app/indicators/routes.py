@@ -288,19 +288,26 @@ def _count_sheet_request():
     form.scope.choices = [(s, countsheet.SCOPES[s]) for s in allowed]
     if form.scope.data not in allowed:
         form.scope.data = allowed[0]
+    managers = countsheet.reportable_managers(current_user)
+    form.manager_id.choices = [(0, "— alle im Bereich —")] + [
+        (m.id, m.display_name) for m in managers
+    ]
+    if form.manager_id.data not in {0, *(m.id for m in managers)}:
+        form.manager_id.data = 0
     period = countsheet.default_period(today())
     if form.validate():
         period = (
             countsheet.period_from(form.year.data, form.date_from.data, form.date_to.data) or period
         )
-    return form, period, form.scope.data
+    manager = next((m for m in managers if m.id == form.manager_id.data), None)
+    return form, period, form.scope.data, manager
 
 
 @bp.get("/reports/count-sheet")
 @case_data_required
 def count_sheet():
-    form, period, scope = _count_sheet_request()
-    sheet = countsheet.compute(current_user, period, scope)
+    form, period, scope, manager = _count_sheet_request()
+    sheet = countsheet.compute(current_user, period, scope, manager)
     return render_template("indicators/count_sheet.html", form=form, sheet=sheet)
 
 
@@ -309,9 +316,10 @@ def count_sheet():
 def count_sheet_download(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    _, period, scope = _count_sheet_request()
-    sheet = countsheet.compute(current_user, period, scope)
-    record("export", "count_sheet", None, f"{fmt} {period[0]}–{period[1]} {scope}")
+    _, period, scope, manager = _count_sheet_request()
+    sheet = countsheet.compute(current_user, period, scope, manager)
+    detail = f"{fmt} {sheet.scope}" + (f" user {manager.id}" if manager else "")
+    record("export", "count_sheet", None, detail)
     db.session.commit()
     name = f"zaehlbogen-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}"
     if fmt == "csv":
