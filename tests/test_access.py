@@ -61,6 +61,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "indicators.retire": ADMIN_ONLY,
     "indicators.add_option": ADMIN_ONLY,
     "indicators.retire_option": ADMIN_ONLY,
+    "indicators.edit_option": ADMIN_ONLY,
     "indicators.count_sheet": CASE_DATA,
     "indicators.count_sheet_download": CASE_DATA,
     "plans.overview": CASE_DATA,

@@ -454,3 +454,24 @@ def test_correction_over_http_keeps_the_corrected_date(cat, county, login):
     assert rows[1].corrects_id == rows[0].id
     history = b.get(f"/persons/{person.id}/indicators/{cat['german_level'].id}").text
     assert "korrigiert" in history and "Korrektur" in history
+
+
+def test_admin_edits_option_labels_and_code_stays(cat, county, login):
+    option = next(o for o in cat["german_level"].options if o.code == "B1")
+    b = login("admin")
+    assert b.get(f"/admin/indicator-options/{option.id}").status_code == 200
+    r = b.post(
+        f"/admin/indicator-options/{option.id}",
+        {"code": "zzz", "label_de": "B1 (Mittelstufe)", "label_en": "B1 intermediate"},
+    )
+    assert r.status_code == 302
+    db.session.expire_all()
+    option = db.session.get(IndicatorOption, option.id)
+    assert (option.code, option.label_de, option.label_en) == (
+        "B1",
+        "B1 (Mittelstufe)",
+        "B1 intermediate",
+    )
+    bad = b.post(f"/admin/indicator-options/{option.id}", {"label_de": ""})
+    assert "Bitte angeben." in bad.text
+    assert login("manager").get(f"/admin/indicator-options/{option.id}").status_code == 403

@@ -101,14 +101,17 @@ class IndicatorForm(Form):
             raise ValidationError("„Bis Alter“ ist kleiner als „Ab Alter“.")
 
 
-class OptionForm(Form):
-    code = text("Code (technisch)", 40, DataRequired("Bitte angeben."))
+class OptionLabelForm(Form):
     label_de = text("Bezeichnung (deutsch)", 160, DataRequired("Bitte angeben."))
     label_en = text("Bezeichnung (englisch)", 160, Optional())
 
+
+class OptionForm(OptionLabelForm):
+    code = text("Code (technisch)", 40, DataRequired("Bitte angeben."))
+
     def validate_code(self, field):
-        if field.data and not re.match(r"^[a-z0-9_]{1,40}$", field.data):
-            raise ValidationError("Nur Kleinbuchstaben, Ziffern und _.")
+        if field.data and not re.match(r"^[A-Za-z0-9_]{1,40}$", field.data):
+            raise ValidationError("Nur Buchstaben (ohne Umlaute), Ziffern und _.")
 
 
 class CountSheetForm(Form):

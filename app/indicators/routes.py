@@ -16,7 +16,13 @@ from app.audit.services import record
 from app.extensions import db, htmx
 from app.indicators import countsheet, services
 from app.indicators.catalogue import GROUP_LABELS
-from app.indicators.forms import CountSheetForm, IndicatorForm, OptionForm, value_form_class
+from app.indicators.forms import (
+    CountSheetForm,
+    IndicatorForm,
+    OptionForm,
+    OptionLabelForm,
+    value_form_class,
+)
 from app.indicators.models import Indicator, IndicatorOption, IndicatorValue
 from app.timeutil import today, utcnow
 
@@ -269,6 +275,24 @@ def add_option(indicator_id: int):
         ),
         422,
     )
+
+
+@bp.route("/admin/indicator-options/<int:option_id>", methods=["GET", "POST"])
+@admin_required
+def edit_option(option_id: int):
+    option = db.session.get(IndicatorOption, option_id) or abort(404)
+    form = OptionLabelForm(obj=option)
+    if form.validate_on_submit():
+        data = {"label_de": form.label_de.data, "label_en": form.label_en.data}
+        changed = [k for k, v in data.items() if getattr(option, k) != v]
+        for name in changed:
+            setattr(option, name, data[name])
+        if changed:
+            record("update", "indicator_option", option.id, ", ".join(changed))
+        db.session.commit()
+        flash("Auswahlwert gespeichert.", "success")
+        return redirect(url_for(".edit_indicator", indicator_id=option.indicator_id))
+    return render_template("indicators/option_form.html", form=form, option=option)
 
 
 @bp.post("/admin/indicator-options/<int:option_id>/retire")
