@@ -5,7 +5,20 @@ from app.audit.models import AuditEvent
 from app.consent.models import ConsentAgency, ConsentRecord
 from app.contacts.models import Contact, ContactComment, ContactVersion, Task, Topic
 from app.households.models import Household, Person
+from app.indicators.models import Indicator, IndicatorOption, IndicatorReview, IndicatorValue
 from app.organisations.models import Municipality, Organisation, Team
+from app.plans.models import (
+    CounsellingExtension,
+    Goal,
+    GoalStatusChange,
+    GoalStep,
+    IntegrationPlan,
+    NetworkingContact,
+    PlanArea,
+    PlanReview,
+    PlanVersion,
+    Referral,
+)
 from app.privacy.models import PersonCorrection
 from app.security.models import RecoveryCode, TotpCredential
 
@@ -16,13 +29,27 @@ __all__ = [
     "Contact",
     "ContactComment",
     "ContactVersion",
+    "CounsellingExtension",
+    "Goal",
+    "GoalStatusChange",
+    "GoalStep",
     "Household",
+    "Indicator",
+    "IndicatorOption",
+    "IndicatorReview",
+    "IndicatorValue",
+    "IntegrationPlan",
     "LoginThrottle",
     "Municipality",
+    "NetworkingContact",
     "Organisation",
     "Person",
     "PersonCorrection",
+    "PlanArea",
+    "PlanReview",
+    "PlanVersion",
     "RecoveryCode",
+    "Referral",
     "Task",
     "Team",
     "Topic",

@@ -27,7 +27,9 @@ def register_web(app: Flask) -> None:
     from app.consent.routes import bp as consent_bp
     from app.contacts.routes import bp as contacts_bp
     from app.households.routes import bp as households_bp
+    from app.indicators.routes import bp as indicators_bp
     from app.main.routes import bp as main_bp
+    from app.plans.routes import bp as plans_bp
     from app.privacy.routes import bp as privacy_bp
     from app.pwa.routes import bp as pwa_bp
     from app.security.routes import bp as security_bp
@@ -43,6 +45,8 @@ def register_web(app: Flask) -> None:
         consent_bp,
         security_bp,
         privacy_bp,
+        indicators_bp,
+        plans_bp,
     ):
         app.register_blueprint(bp)
     init_assets(app)

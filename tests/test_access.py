@@ -88,6 +88,34 @@ EXPECTED: dict[str, dict[str, str]] = {
     "security.verify_2fa": SIGNED_IN,
     "security.organisation_settings": ADMIN_ONLY,
     "security.reset_user_2fa": ADMIN_ONLY,
+    "indicators.sheet": CASE_DATA,
+    "indicators.row": CASE_DATA,
+    "indicators.edit": CASE_DATA,
+    "indicators.confirm": CASE_DATA,
+    "indicators.worklist": CASE_DATA,
+    "indicators.catalogue": ADMIN_ONLY,
+    "indicators.edit_indicator": ADMIN_ONLY,
+    "indicators.retire": ADMIN_ONLY,
+    "indicators.add_option": ADMIN_ONLY,
+    "indicators.retire_option": ADMIN_ONLY,
+    "indicators.edit_option": ADMIN_ONLY,
+    "indicators.count_sheet": CASE_DATA,
+    "indicators.count_sheet_download": CASE_DATA,
+    "plans.overview": CASE_DATA,
+    "plans.new_plan": CASE_DATA,
+    "plans.show": CASE_DATA,
+    "plans.areas": CASE_DATA,
+    "plans.new_goal": CASE_DATA,
+    "plans.goal_status": CASE_DATA,
+    "plans.new_step": CASE_DATA,
+    "plans.review": CASE_DATA,
+    "plans.agree": CASE_DATA,
+    "plans.close": CASE_DATA,
+    "plans.pdf": CASE_DATA,
+    "plans.new_referral": CASE_DATA,
+    "plans.edit_referral": CASE_DATA,
+    "plans.extend": CASE_DATA,
+    "plans.networking": CASE_DATA,
     "pwa.manifest": PUBLIC,
     "pwa.service_worker": PUBLIC,
     "pwa.offline": PUBLIC,
@@ -105,23 +133,51 @@ def test_every_route_is_in_the_table():
     assert EXPECTED.keys() - endpoints == set(), "remove routes that no longer exist"
 
 
-def url_args(county) -> dict[str, int]:
+def url_args(county, needed: set[str]) -> dict[str, int | str]:
+    """Ids for a route's URL, creating only the records that route needs."""
+    from datetime import date
+
     from sqlalchemy import select
 
     from app.contacts.models import Topic
     from app.extensions import db
+    from app.indicators.catalogue import seed_catalogue
+    from app.indicators.models import Indicator
+    from app.plans.models import Goal, IntegrationPlan, Referral
     from tests.contacts_helpers import make_contact, seed_topics
 
-    seed_topics()
-    contact = make_contact(county.household_a, county.users["manager"], tasks=[{}])
-    return {
-        "household_id": county.household_a.id,
+    household = county.household_a
+    args: dict[str, int | str] = {
+        "household_id": household.id,
         "person_id": county.person_a.id,
         "user_id": county.users["colleague"].id,
-        "contact_id": contact.id,
-        "task_id": contact.tasks[0].id,
-        "topic_id": db.session.scalar(select(Topic.id).limit(1)),
+        "group": "language",
+        "fmt": "csv",
     }
+    if needed & {"contact_id", "task_id", "topic_id"}:
+        seed_topics()
+        contact = make_contact(household, county.users["manager"], tasks=[{}])
+        args |= {
+            "contact_id": contact.id,
+            "task_id": contact.tasks[0].id,
+            "topic_id": db.session.scalar(select(Topic.id).limit(1)),
+        }
+    if needed & {"indicator_id", "option_id"}:
+        seed_catalogue()
+        indicator = db.session.scalar(select(Indicator).where(Indicator.key == "german_level"))
+        args |= {"indicator_id": indicator.id, "option_id": indicator.options[0].id}
+    if needed & {"plan_id", "goal_id", "referral_id"}:
+        plan = IntegrationPlan(household_id=household.id, started_on=date(2025, 1, 1))
+        db.session.add(plan)
+        db.session.flush()
+        goal = Goal(plan_id=plan.id, field="german", title="B1 erreichen")
+        referral = Referral(
+            household_id=household.id, service="job_centre", referred_on=date(2025, 2, 1)
+        )
+        db.session.add_all([goal, referral])
+        db.session.commit()
+        args |= {"plan_id": plan.id, "goal_id": goal.id, "referral_id": referral.id}
+    return args
 
 
 def outcome(response) -> str:
@@ -138,7 +194,7 @@ def outcome(response) -> str:
 def test_route_access(url_rule, role, county, browser, login):
     expected = EXPECTED[url_rule.endpoint][role]
     b = browser if role == "anonymous" else login(LOGIN_AS[role])
-    known = url_args(county)
+    known = url_args(county, set(url_rule.arguments))
     args = {name: known[name] for name in url_rule.arguments}
     from flask import url_for
 

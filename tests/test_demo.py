@@ -71,3 +71,37 @@ def test_demo_data_runs_once_and_logins_work(app, ctx):
     for username in ("admin", "teamleitung", "manager", "empfang", "ehrenamt"):
         b = Browser(app.test_client())
         assert b.login(username, DEMO_PASSWORD).status_code == 302, username
+
+
+def test_demo_casework_indicator_history_plans_referrals_networking(app, ctx):
+    from app.indicators.models import IndicatorValue
+    from app.indicators.services import worklist
+    from app.plans.models import Goal, IntegrationPlan, NetworkingContact, Referral
+
+    assert app.test_cli_runner().invoke(args=["demo-data"]).exit_code == 0
+    count = lambda model: db.session.scalar(select(func.count()).select_from(model))  # noqa: E731
+    persons = count(Person)
+    without_history = db.session.scalar(
+        select(func.count(Person.id)).where(
+            ~select(IndicatorValue.id).where(IndicatorValue.person_id == Person.id).exists()
+        )
+    )
+    assert without_history == 0
+    values = count(IndicatorValue)
+    assert 3 * persons < values < 15 * persons  # a few values each
+    changed = db.session.execute(
+        select(IndicatorValue.person_id, IndicatorValue.indicator_id)
+        .where(IndicatorValue.person_id.is_not(None), IndicatorValue.kind == "change")
+        .group_by(IndicatorValue.person_id, IndicatorValue.indicator_id)
+        .having(func.count() > 1)
+    ).all()
+    assert len(changed) > persons // 10  # some changes over the year
+    corrections = db.session.scalar(
+        select(func.count(IndicatorValue.id)).where(IndicatorValue.kind == "correction")
+    )
+    assert corrections > 0
+    assert count(IntegrationPlan) > 50 and count(Goal) > count(IntegrationPlan)
+    assert count(Referral) > 100 and count(NetworkingContact) > 100
+    manager = db.session.scalar(select(User).where(User.username == "manager"))
+    items = worklist(manager, today())
+    assert any(item.stale for item in items) and any(item.missing for item in items)

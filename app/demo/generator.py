@@ -18,6 +18,7 @@ from werkzeug.security import generate_password_hash
 from app.accounts import roles
 from app.accounts.models import User
 from app.demo import names
+from app.demo.casework import build_casework
 from app.extensions import db
 from app.households.models import Household, Person
 from app.households.services import refresh_search_keys
@@ -446,5 +447,12 @@ def build_demo_county(seed: int = 2018, password_method: str = "scrypt") -> Demo
     builder.households(municipalities, managers, county)
     db.session.flush()
     builder.contacts(teams, managers)
+    staff = [u for team_staff in managers.values() for u in team_staff]
+    build_casework(
+        random.Random(seed + 1),
+        builder.today,
+        staff,
+        {u.id: u.organisation_id for u in staff},
+    )
     db.session.commit()
     return builder.summary

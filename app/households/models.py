@@ -29,6 +29,8 @@ class Household(db.Model):
     status: Mapped[str] = mapped_column(String(10), default="active")
     closed_reason: Mapped[str | None] = mapped_column(String(30))
     closed_on: Mapped[date | None]
+    # Counselling runs up to 3 years from this day (the creation day when not set).
+    counselling_started_on: Mapped[date | None]
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 

@@ -1,0 +1,1 @@
+"""Indicators (Kennzahlen): catalogue, values with history, reviews, worklist, count sheet."""

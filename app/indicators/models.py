@@ -1,0 +1,111 @@
+"""Indicator catalogue, values with history, and group reviews."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from app.extensions import db
+from app.timeutil import utcnow
+
+TYPES = {
+    "choice": "Auswahl",
+    "multi": "Mehrfachauswahl",
+    "number": "Zahl",
+    "date": "Datum",
+    "bool": "Ja/Nein",
+    "text": "Kurztext",
+}
+APPLIES_TO = {"person": "Person", "household": "Haushalt"}
+KINDS = {"change": "Änderung", "correction": "Korrektur"}
+
+
+class Indicator(db.Model):
+    """One indicator of the catalogue. Never deleted: retiring keeps all history."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    key: Mapped[str] = mapped_column(String(60), unique=True)
+    label_de: Mapped[str] = mapped_column(String(160))
+    label_en: Mapped[str] = mapped_column(String(160), default="")
+    group: Mapped[str] = mapped_column(String(30))
+    type: Mapped[str] = mapped_column(String(10))
+    min_value: Mapped[float | None] = mapped_column(Float)
+    max_value: Mapped[float | None] = mapped_column(Float)
+    applies_to: Mapped[str] = mapped_column(String(10), default="person")
+    age_min: Mapped[int | None]
+    age_max: Mapped[int | None]
+    required: Mapped[bool] = mapped_column(default=False)
+    stale_after_days: Mapped[int | None]
+    # Health and disability: visible only to the responsible manager and the team lead.
+    restricted: Mapped[bool] = mapped_column(default=False)
+    position: Mapped[int] = mapped_column(default=0)
+    retired_at: Mapped[datetime | None]
+
+    options: Mapped[list[IndicatorOption]] = relationship(
+        back_populates="indicator", order_by="IndicatorOption.position, IndicatorOption.id"
+    )
+
+    @property
+    def is_retired(self) -> bool:
+        return self.retired_at is not None
+
+    @property
+    def active_options(self) -> list[IndicatorOption]:
+        return [o for o in self.options if o.retired_at is None]
+
+
+class IndicatorOption(db.Model):
+    __table_args__ = (UniqueConstraint("indicator_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    label_de: Mapped[str] = mapped_column(String(160))
+    label_en: Mapped[str] = mapped_column(String(160), default="")
+    position: Mapped[int] = mapped_column(default=0)
+    retired_at: Mapped[datetime | None]
+
+    indicator: Mapped[Indicator] = relationship(back_populates="options")
+
+
+class IndicatorValue(db.Model):
+    """A value valid from a date. `kind` "correction" replaces the row `corrects_id` (a wrong
+    entry) without pretending that the situation changed."""
+
+    __table_args__ = (
+        Index("ix_indicator_value_household_indicator", "household_id", "indicator_id"),
+        Index("ix_indicator_value_person_indicator", "person_id", "indicator_id"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    indicator_id: Mapped[int] = mapped_column(ForeignKey("indicator.id"), index=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"))
+    value: Mapped[str] = mapped_column(Text)
+    valid_from: Mapped[date]
+    kind: Mapped[str] = mapped_column(String(10), default="change")
+    corrects_id: Mapped[int | None] = mapped_column(ForeignKey("indicator_value.id"))
+    recorded_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    recorded_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    # The consultation note this value was recorded in. The foreign key to `contact` is added
+    # when the contacts feature is merged; until then a plain nullable integer.
+    contact_id: Mapped[int | None]
+
+    indicator: Mapped[Indicator] = relationship()
+
+
+class IndicatorReview(db.Model):
+    """ "Alles noch aktuell": a group of indicators confirmed for a person on a day."""
+
+    __table_args__ = (Index("ix_indicator_review_household_group", "household_id", "group"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    household_id: Mapped[int] = mapped_column(ForeignKey("household.id"))
+    person_id: Mapped[int | None] = mapped_column(ForeignKey("person.id"), index=True)
+    group: Mapped[str] = mapped_column(String(30))
+    reviewed_on: Mapped[date]
+    reviewed_by_id: Mapped[int | None] = mapped_column(ForeignKey("app_user.id"))
+    reviewed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    contact_id: Mapped[int | None]

@@ -1,0 +1,371 @@
+"""Indicator sheet of a person, one-value edits (htmx or plain form), group confirmation,
+the worklist, the catalogue for admins, and the count sheet."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
+from sqlalchemy import select
+
+from app.access import admin_required, case_data_required, person_or_404
+from app.audit.services import record
+from app.extensions import db, htmx
+from app.indicators import countsheet, services
+from app.indicators.catalogue import GROUP_LABELS
+from app.indicators.forms import (
+    CountSheetForm,
+    IndicatorForm,
+    OptionForm,
+    OptionLabelForm,
+    value_form_class,
+)
+from app.indicators.models import Indicator, IndicatorOption, IndicatorValue
+from app.timeutil import today, utcnow
+
+bp = Blueprint("indicators", __name__)
+
+
+def _indicator_for(person, indicator_id: int) -> Indicator:
+    indicator = db.session.get(Indicator, indicator_id)
+    if indicator is None:
+        abort(404)
+    if indicator.restricted:
+        if not services.may_see_restricted(current_user, person.household):
+            abort(404)
+        record("view_restricted", "person", person.id, f"Kennzahl {indicator.key}")
+    return indicator
+
+
+@bp.get("/persons/<int:person_id>/indicators")
+@case_data_required
+def sheet(person_id: int):
+    person = person_or_404(current_user, person_id)
+    groups = services.sheet(current_user, person, today())
+    record("view", "person", person.id, "Kennzahlen")
+    db.session.commit()
+    return render_template("indicators/sheet.html", person=person, groups=groups)
+
+
+@bp.get("/persons/<int:person_id>/indicators/<int:indicator_id>")
+@case_data_required
+def row(person_id: int, indicator_id: int):
+    """The history of one indicator; for htmx the sheet row (e.g. after "Abbrechen")."""
+    person = person_or_404(current_user, person_id)
+    indicator = _indicator_for(person, indicator_id)
+    db.session.commit()
+    if htmx:
+        current = services.row_for(current_user, person, indicator, today())
+        return render_template("indicators/_row.html", person=person, row=current)
+    values = services.history(person, indicator)
+    return render_template(
+        "indicators/history.html",
+        person=person,
+        indicator=indicator,
+        values=values,
+        current=services.as_of(values, today()),
+        display=services.display,
+    )
+
+
+@bp.route("/persons/<int:person_id>/indicators/<int:indicator_id>/edit", methods=["GET", "POST"])
+@case_data_required
+def edit(person_id: int, indicator_id: int):
+    person = person_or_404(current_user, person_id)
+    indicator = _indicator_for(person, indicator_id)
+    on = today()
+    current = services.row_for(current_user, person, indicator, on).current
+    form = value_form_class(indicator)()
+    if request.method == "GET":
+        form.valid_from.data = on
+        if current is not None:
+            form.value.data = (
+                json.loads(current.value) if indicator.type == "multi" else current.value
+            )
+    error = None
+    if indicator.is_retired:
+        error = "Diese Kennzahl ist stillgelegt und kann nicht mehr geändert werden."
+    elif form.validate_on_submit():
+        corrects = None
+        if form.kind_.data == "correction":
+            if current is None:
+                form.kind_.errors = ["Es gibt noch keinen Wert, der korrigiert werden könnte."]
+            else:
+                corrects = current
+        if not form.kind_.errors:
+            raw = request.form.getlist("value") if indicator.type == "multi" else form.value.data
+            valid_from = form.valid_from.data
+            if corrects is not None and valid_from == on:
+                # A correction keeps the date of the entry it corrects unless another is given.
+                valid_from = corrects.valid_from
+            try:
+                services.record_value(
+                    current_user, person, indicator, raw, valid_from, corrects=corrects
+                )
+            except services.InvalidValue as exc:
+                db.session.rollback()
+                form.value.errors = [str(exc)]
+            else:
+                db.session.commit()
+                if htmx:
+                    row = services.row_for(current_user, person, indicator, on)
+                    return render_template(
+                        "indicators/_row.html", person=person, row=row, row_saved=True
+                    )
+                flash(f"{indicator.label_de} gespeichert.", "success")
+                return redirect(
+                    url_for(".sheet", person_id=person.id, _anchor=f"g-{indicator.group}")
+                )
+    db.session.commit()  # audit of restricted access
+    # htmx swaps only 2xx answers: the inline form with its messages comes back as 200.
+    status = 422 if request.method == "POST" and not htmx else 200
+    template = "indicators/_edit.html" if htmx else "indicators/edit.html"
+    return (
+        render_template(
+            template,
+            person=person,
+            indicator=indicator,
+            form=form,
+            current=current,
+            error=error,
+            display=services.display,
+        ),
+        status,
+    )
+
+
+@bp.post("/persons/<int:person_id>/indicators/confirm/<group>")
+@case_data_required
+def confirm(person_id: int, group: str):
+    person = person_or_404(current_user, person_id)
+    if group not in GROUP_LABELS:
+        abort(404)
+    services.confirm_group(current_user, person, group, today())
+    db.session.commit()
+    if htmx:
+        groups = services.sheet(current_user, person, today())
+        db.session.commit()
+        match = next((g for g in groups if g.key == group), None)
+        if match is None:
+            abort(404)
+        return render_template("indicators/_group.html", person=person, group=match, saved=True)
+    flash(f"{GROUP_LABELS[group]}: alles noch aktuell – bestätigt.", "success")
+    return redirect(url_for(".sheet", person_id=person.id, _anchor=f"g-{group}"))
+
+
+@bp.get("/worklist")
+@case_data_required
+def worklist():
+    items = services.worklist(current_user, today())
+    return render_template("indicators/worklist.html", items=items)
+
+
+# --- catalogue (admins) ----------------------------------------------------------------------
+INDICATOR_FIELDS = (
+    "label_de",
+    "label_en",
+    "group",
+    "type",
+    "min_value",
+    "max_value",
+    "applies_to",
+    "age_min",
+    "age_max",
+    "required",
+    "stale_after_days",
+    "restricted",
+)
+
+
+@bp.get("/admin/indicators")
+@admin_required
+def catalogue():
+    indicators = services.catalogue(include_retired=True)
+    return render_template("indicators/catalogue.html", indicators=indicators, groups=GROUP_LABELS)
+
+
+@bp.route("/admin/indicators/new", methods=["GET", "POST"])
+@bp.route("/admin/indicators/<int:indicator_id>", methods=["GET", "POST"])
+@admin_required
+def edit_indicator(indicator_id: int | None = None):
+    indicator = db.session.get(Indicator, indicator_id) if indicator_id else None
+    if indicator_id and indicator is None:
+        abort(404)
+    form = IndicatorForm(obj=indicator)
+    option_form = OptionForm(prefix="option")
+    if indicator is not None:
+        form.key.render_kw = {"readonly": True}
+    if form.validate_on_submit():
+        data = {name: getattr(form, name).data for name in INDICATOR_FIELDS}
+        if indicator is None:
+            if db.session.scalar(select(Indicator.id).where(Indicator.key == form.key.data)):
+                form.key.errors = ["Diesen Schlüssel gibt es schon."]
+            else:
+                indicator = Indicator(key=form.key.data, position=1000, **data)
+                db.session.add(indicator)
+                db.session.flush()
+                record("create", "indicator", indicator.id)
+                db.session.commit()
+                flash("Kennzahl angelegt.", "success")
+                return redirect(url_for(".edit_indicator", indicator_id=indicator.id))
+        else:
+            if indicator.type != data["type"] and db.session.scalar(
+                select(IndicatorValue.id).where(IndicatorValue.indicator_id == indicator.id)
+            ):
+                form.type.errors = [
+                    "Es gibt schon Werte: Die Art des Werts lässt sich nicht mehr ändern."
+                ]
+            else:
+                changed = [k for k, v in data.items() if getattr(indicator, k) != v]
+                for name in changed:
+                    setattr(indicator, name, data[name])
+                if changed:
+                    record("update", "indicator", indicator.id, ", ".join(changed))
+                db.session.commit()
+                flash("Änderungen gespeichert.", "success")
+                return redirect(url_for(".catalogue"))
+    return render_template(
+        "indicators/indicator_form.html", form=form, indicator=indicator, option_form=option_form
+    )
+
+
+@bp.post("/admin/indicators/<int:indicator_id>/retire")
+@admin_required
+def retire(indicator_id: int):
+    indicator = db.session.get(Indicator, indicator_id) or abort(404)
+    indicator.retired_at = None if indicator.retired_at else utcnow()
+    record("retire" if indicator.retired_at else "reopen", "indicator", indicator.id)
+    db.session.commit()
+    flash("Kennzahl stillgelegt." if indicator.retired_at else "Kennzahl wieder aktiv.", "success")
+    return redirect(url_for(".catalogue"))
+
+
+@bp.post("/admin/indicators/<int:indicator_id>/options")
+@admin_required
+def add_option(indicator_id: int):
+    indicator = db.session.get(Indicator, indicator_id) or abort(404)
+    form = IndicatorForm(obj=indicator, formdata=None)
+    option_form = OptionForm(prefix="option")
+    if option_form.validate_on_submit():
+        if any(o.code == option_form.code.data for o in indicator.options):
+            option_form.code.errors = ["Diesen Code gibt es schon."]
+        else:
+            option = IndicatorOption(
+                indicator_id=indicator.id,
+                code=option_form.code.data,
+                label_de=option_form.label_de.data,
+                label_en=option_form.label_en.data,
+                position=len(indicator.options),
+            )
+            db.session.add(option)
+            db.session.flush()
+            record("create", "indicator_option", option.id)
+            db.session.commit()
+            flash("Auswahlwert hinzugefügt.", "success")
+            return redirect(url_for(".edit_indicator", indicator_id=indicator.id))
+    return (
+        render_template(
+            "indicators/indicator_form.html",
+            form=form,
+            indicator=indicator,
+            option_form=option_form,
+        ),
+        422,
+    )
+
+
+@bp.route("/admin/indicator-options/<int:option_id>", methods=["GET", "POST"])
+@admin_required
+def edit_option(option_id: int):
+    option = db.session.get(IndicatorOption, option_id) or abort(404)
+    form = OptionLabelForm(obj=option)
+    if form.validate_on_submit():
+        data = {"label_de": form.label_de.data, "label_en": form.label_en.data}
+        changed = [k for k, v in data.items() if getattr(option, k) != v]
+        for name in changed:
+            setattr(option, name, data[name])
+        if changed:
+            record("update", "indicator_option", option.id, ", ".join(changed))
+        db.session.commit()
+        flash("Auswahlwert gespeichert.", "success")
+        return redirect(url_for(".edit_indicator", indicator_id=option.indicator_id))
+    return render_template("indicators/option_form.html", form=form, option=option)
+
+
+@bp.post("/admin/indicator-options/<int:option_id>/retire")
+@admin_required
+def retire_option(option_id: int):
+    option = db.session.get(IndicatorOption, option_id) or abort(404)
+    option.retired_at = None if option.retired_at else utcnow()
+    record("retire" if option.retired_at else "reopen", "indicator_option", option.id)
+    db.session.commit()
+    return redirect(url_for(".edit_indicator", indicator_id=option.indicator_id))
+
+
+# --- count sheet -----------------------------------------------------------------------------
+def _count_sheet_request():
+    form = CountSheetForm(request.args)
+    allowed = countsheet.allowed_scopes(current_user)
+    form.scope.choices = [(s, countsheet.SCOPES[s]) for s in allowed]
+    if form.scope.data not in allowed:
+        form.scope.data = allowed[0]
+    managers = countsheet.reportable_managers(current_user)
+    form.manager_id.choices = [(0, "— alle im Bereich —")] + [
+        (m.id, m.display_name) for m in managers
+    ]
+    if form.manager_id.data not in {0, *(m.id for m in managers)}:
+        form.manager_id.data = 0
+    period = countsheet.default_period(today())
+    if form.validate():
+        period = (
+            countsheet.period_from(form.year.data, form.date_from.data, form.date_to.data) or period
+        )
+    manager = next((m for m in managers if m.id == form.manager_id.data), None)
+    return form, period, form.scope.data, manager
+
+
+@bp.get("/reports/count-sheet")
+@case_data_required
+def count_sheet():
+    form, period, scope, manager = _count_sheet_request()
+    sheet = countsheet.compute(current_user, period, scope, manager)
+    return render_template("indicators/count_sheet.html", form=form, sheet=sheet)
+
+
+@bp.get("/reports/count-sheet.<fmt>")
+@case_data_required
+def count_sheet_download(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    _, period, scope, manager = _count_sheet_request()
+    sheet = countsheet.compute(current_user, period, scope, manager)
+    detail = f"{fmt} {sheet.scope}" + (f" user {manager.id}" if manager else "")
+    record("export", "count_sheet", None, detail)
+    db.session.commit()
+    name = f"zaehlbogen-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}"
+    if fmt == "csv":
+        buffer = io.StringIO()
+        writer = csv.writer(buffer, delimiter=";")
+        writer.writerows(countsheet.table_rows(sheet))
+        body = "\ufeff" + buffer.getvalue()
+        mimetype = "text/csv; charset=utf-8"
+        return (
+            body,
+            200,
+            {
+                "Content-Type": mimetype,
+                "Content-Disposition": f'attachment; filename="{name}.csv"',
+            },
+        )
+    body = countsheet.to_xlsx(sheet)
+    return (
+        body,
+        200,
+        {
+            "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "Content-Disposition": f'attachment; filename="{name}.xlsx"',
+        },
+    )

@@ -1,0 +1,1 @@
+"""Integration plans, referrals to regular services, networking, counselling periods."""
