@@ -177,6 +177,7 @@ def url_args(county, needed: set[str]) -> dict[str, int | str]:
         db.session.add_all([goal, referral])
         db.session.commit()
         args |= {"plan_id": plan.id, "goal_id": goal.id, "referral_id": referral.id}
+    db.session.commit()
     return args
 
 
