@@ -28,6 +28,13 @@ PUBLIC = rule("ok", "ok", "ok", "ok", "ok", "ok")
 SIGNED_IN = rule("login", "ok", "ok", "ok", "ok", "ok")
 CASE_DATA = rule("login", "ok", "ok", "ok", "deny", "deny")
 ADMIN_ONLY = rule("login", "ok", "deny", "deny", "deny", "deny")
+LEAD_AND_ADMIN = rule("login", "ok", "ok", "deny", "deny", "deny")
+VOLUNTEER_ONLY = rule("login", "deny", "deny", "deny", "deny", "ok")
+CALENDAR_USERS = rule("login", "ok", "ok", "ok", "deny", "ok")
+STAFF = rule("login", "ok", "ok", "ok", "ok", "deny")
+# Reachable with a valid secret token only (tested in test_appointments / test_officehours);
+# with an invalid one every role, signed in or not, is refused.
+TOKEN_ONLY = rule("deny", "deny", "deny", "deny", "deny", "deny")
 
 EXPECTED: dict[str, dict[str, str]] = {
     "main.home": SIGNED_IN,
@@ -54,6 +61,42 @@ EXPECTED: dict[str, dict[str, str]] = {
     "pwa.manifest": PUBLIC,
     "pwa.service_worker": PUBLIC,
     "pwa.offline": PUBLIC,
+    "appointments.day": CASE_DATA,
+    "appointments.week": CASE_DATA,
+    "appointments.team": LEAD_AND_ADMIN,
+    "appointments.new": CASE_DATA,
+    "appointments.edit": CASE_DATA,
+    "appointments.show": CASE_DATA,
+    "appointments.status": CASE_DATA,
+    "appointments.card": CASE_DATA,
+    "appointments.share": CASE_DATA,
+    "appointments.unshare": CASE_DATA,
+    "appointments.volunteer_index": VOLUNTEER_ONLY,
+    "appointments.volunteer_answer": VOLUNTEER_ONLY,
+    "appointments.calendar": CALENDAR_USERS,
+    "appointments.calendar_issue": CALENDAR_USERS,
+    "appointments.calendar_revoke": CALENDAR_USERS,
+    "appointments.feed": TOKEN_ONLY,
+    "officehours.locations": CASE_DATA,
+    "officehours.location": CASE_DATA,
+    "officehours.location_new": LEAD_AND_ADMIN,
+    "officehours.location_edit": LEAD_AND_ADMIN,
+    "officehours.schedule_new": LEAD_AND_ADMIN,
+    "officehours.schedule_delete": LEAD_AND_ADMIN,
+    "officehours.exception_new": LEAD_AND_ADMIN,
+    "officehours.exception_delete": LEAD_AND_ADMIN,
+    "officehours.kiosk_new": ADMIN_ONLY,
+    "officehours.kiosk_revoke": ADMIN_ONLY,
+    "officehours.book": CASE_DATA,
+    "officehours.queue": CASE_DATA,
+    "officehours.take": CASE_DATA,
+    "officehours.finish": CASE_DATA,
+    "officehours.kiosk_enrol": TOKEN_ONLY,
+    "officehours.desk_index": STAFF,
+    "officehours.desk": STAFF,
+    "officehours.desk_checkin": STAFF,
+    "finder.index": PUBLIC,
+    "finder.organisation": ADMIN_ONLY,
 }
 NOT_ROUTES = {"static"}
 
@@ -67,11 +110,22 @@ def test_every_route_is_in_the_table():
     assert EXPECTED.keys() - endpoints == set(), "remove routes that no longer exist"
 
 
-def url_args(county) -> dict[str, int]:
+def url_args(county) -> dict[str, int | str]:
+    from tests.appointment_world import build_world
+
+    world = build_world(county)
     return {
         "household_id": county.household_a.id,
         "person_id": county.person_a.id,
         "user_id": county.users["colleague"].id,
+        "appointment_id": world.appointment.id,
+        "share_id": world.share.id,
+        "location_id": world.location.id,
+        "schedule_id": world.schedule.id,
+        "exception_id": world.exception.id,
+        "token_id": world.kiosk_token.id,
+        "entry_id": world.entry.id,
+        "token": "not-a-valid-token",
     }
 
 
@@ -89,7 +143,8 @@ def outcome(response) -> str:
 def test_route_access(url_rule, role, county, browser, login):
     expected = EXPECTED[url_rule.endpoint][role]
     b = browser if role == "anonymous" else login(LOGIN_AS[role])
-    args = {name: url_args(county)[name] for name in url_rule.arguments}
+    all_args = url_args(county)
+    args = {name: all_args[name] for name in url_rule.arguments}
     from flask import url_for
 
     with _url_map_app.test_request_context():
