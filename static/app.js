@@ -25,3 +25,13 @@ if (document.body.dataset.page === "auth.login") purgeOfflineCopies();
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(() => {});
 }
+
+// Polling views (e.g. the office-hour queue) send the ETag they show; an unchanged state
+// answers 304 with no body, and then nothing is swapped.
+document.addEventListener("htmx:configRequest", (event) => {
+  const etag = event.detail.elt.dataset && event.detail.elt.dataset.etag;
+  if (etag) event.detail.headers["If-None-Match"] = etag;
+});
+document.addEventListener("htmx:beforeSwap", (event) => {
+  if (event.detail.xhr.status === 304) event.detail.shouldSwap = false;
+});

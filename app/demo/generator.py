@@ -59,6 +59,7 @@ class DemoSummary:
     persons: int = 0
     single_households: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
+    office_hours: dict = field(default_factory=dict)
 
 
 def load_municipalities() -> list[dict[str, str]]:
@@ -389,5 +390,9 @@ def build_demo_county(seed: int = 2018, password_method: str = "scrypt") -> Demo
     managers = builder.staff(county, teams)
     db.session.flush()
     builder.households(municipalities, managers, county)
+    db.session.flush()
+    from app.officehours.demo import build_office_hours
+
+    builder.summary.office_hours = build_office_hours(builder.rng, builder.today)
     db.session.commit()
     return builder.summary
