@@ -308,3 +308,23 @@ def test_ical_lines_are_folded(county, ctx):
     lines = services._fold("DESCRIPTION:" + "ä" * 80)
     assert all(len(line.encode()) <= 75 for line in lines)
     assert "".join(line.removeprefix(" ") for line in lines) == "DESCRIPTION:" + "ä" * 80
+
+
+def test_contact_link_appears_once_the_contacts_feature_exists(county, ctx):
+    from flask import Blueprint
+
+    from app import create_app
+
+    world = build_world(county)
+    expected = services.contact_prefill(world.appointment)  # loads what the link needs
+    other = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
+    contacts = Blueprint("contacts", __name__)
+    contacts.add_url_rule(
+        "/households/<int:household_id>/contacts/new", "new", lambda household_id: ""
+    )
+    other.register_blueprint(contacts)
+    with other.test_request_context():
+        link = services.contact_link(world.appointment)
+    assert link.startswith(f"/households/{county.household_a.id}/contacts/new?")
+    assert f"person_ids={county.person_a.id}" in link and "duration=60" in link
+    assert "setting=home_visit" in link and expected["duration"] == 60

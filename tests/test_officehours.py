@@ -322,3 +322,13 @@ def test_waiting_minutes(county, ctx):
     world = build_world(county)
     now = world.entry.checked_in_at + timedelta(minutes=12, seconds=30)
     assert services.waiting_minutes(world.entry, now) == 12
+
+
+def test_kiosk_outlives_the_idle_session_but_not_a_forged_cookie(app, county, ctx):
+    world = build_world(county)
+    b, _ = _kiosk(app, world.kiosk_raw)
+    b.client.delete_cookie("session")  # the 30-minute session is gone, the device stays
+    assert b.get(f"/desk/{world.location.id}").status_code == 200
+    assert b.get("/desk").headers["Location"].endswith(f"/desk/{world.location.id}")
+    b.client.set_cookie("wb_kiosk", "1.forged.signature")
+    assert b.get(f"/desk/{world.location.id}").status_code == 302  # to the login

@@ -13,10 +13,10 @@ from flask import (
     redirect,
     render_template,
     request,
-    session,
     url_for,
 )
 from flask_login import current_user
+from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from app.access import case_data_required, household_or_404, role_required
 from app.accounts import roles
@@ -49,7 +49,6 @@ bp = Blueprint("officehours", __name__)
 
 maintainer_required = role_required(roles.ADMIN, roles.TEAM_LEAD)
 admin_required = role_required(roles.ADMIN)
-KIOSK_KEY = "kiosk_token_id"
 POLL_SECONDS = 5
 
 
@@ -405,9 +404,30 @@ def finish(entry_id: int):
 # --- front desk and kiosk ---------------------------------------------------------------------
 
 
+KIOSK_COOKIE = "wb_kiosk"
+KIOSK_MAX_AGE = 180 * 24 * 3600  # a desk device stays enrolled until revoked (or half a year)
+
+
+def _kiosk_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.secret_key, salt="wegbegleiter-kiosk")
+
+
 def _kiosk_token_id() -> int | None:
-    value = session.get(KIOSK_KEY)
+    """The kiosk token id from the device's signed cookie (its own cookie, so that it
+    outlives the 30-minute idle session); validity is checked against the database."""
+    raw = request.cookies.get(KIOSK_COOKIE)
+    if not raw:
+        return None
+    try:
+        value = _kiosk_serializer().loads(raw, max_age=KIOSK_MAX_AGE)
+    except BadSignature:
+        return None
     return value if isinstance(value, int) else None
+
+
+def _forget_kiosk(response: Response) -> Response:
+    response.delete_cookie(KIOSK_COOKIE, path="/")
+    return response
 
 
 def _desk(location_id: int) -> tuple[OfficeLocation, str]:
@@ -423,8 +443,7 @@ def _desk(location_id: int) -> tuple[OfficeLocation, str]:
         if token_id is not None:
             record("denied", "kiosk_token", token_id, f"desk of location {location_id}")
             db.session.commit()
-            session.pop(KIOSK_KEY, None)
-            abort(_kiosk_refused())
+            abort(_forget_kiosk(_kiosk_refused()))
         abort(current_app.login_manager.unauthorized())
     return token.location, f"kiosk {token.id}"
 
@@ -439,14 +458,24 @@ def kiosk_enrol(token: str):
     if item is None or item.revoked_at is not None:
         record("denied", "kiosk_token", item.id if item else None, "enrol")
         db.session.commit()
-        session.pop(KIOSK_KEY, None)
-        return Response(render_template("officehours/kiosk_refused.html"), status=404)
-    session.clear()
-    session[KIOSK_KEY] = item.id
+        return _forget_kiosk(
+            Response(render_template("officehours/kiosk_refused.html"), status=404)
+        )
     record("enrol", "kiosk_token", item.id, f"location {item.location_id}")
     db.session.commit()
-    # The token leaves the address bar at once; from now on the signed session carries it.
-    return redirect(url_for(".desk", location_id=item.location_id))
+    # The token leaves the address bar at once; from now on a signed cookie carries the
+    # token's id (never the token), and every request checks that it is still valid.
+    response = redirect(url_for(".desk", location_id=item.location_id))
+    response.set_cookie(
+        KIOSK_COOKIE,
+        _kiosk_serializer().dumps(item.id),
+        max_age=KIOSK_MAX_AGE,
+        path="/",
+        httponly=True,
+        samesite="Lax",
+        secure=current_app.config.get("SESSION_COOKIE_SECURE", False),
+    )
+    return response
 
 
 @bp.get("/desk")
