@@ -280,6 +280,10 @@ def test_queue_polling_etag_and_304(county, login, app, ctx):
     first = b.htmx_get(url)
     assert first.status_code == 200 and "Amal" in first.get_data(as_text=True)
     etag = first.headers["ETag"]
+    # The page carries the fragment's ETag, so its first poll is already a 304; the page
+    # itself has an ETag of its own (different body).
+    assert f"data-etag='{etag}'" in page.get_data(as_text=True)
+    assert page.headers["ETag"] != etag
     second = b.client.get(url, headers={"HX-Request": "true", "If-None-Match": etag})
     assert second.status_code == 304 and second.data == b""
     # A check-in changes the state: the next poll gets the new list.

@@ -337,10 +337,11 @@ def book(household_id: int):
 def queue(location_id: int):
     location = _location_or_404(location_id)
     now = utcnow()
-    etag = services.queue_etag(location, now)
-    if request.if_none_match.contains_weak(etag):
+    etag = services.queue_etag(location, now)  # of the fragment the page polls
+    response_etag = etag if htmx else f"{etag}-page"
+    if request.if_none_match.contains_weak(response_etag):
         response = Response(status=304)
-        response.set_etag(etag)
+        response.set_etag(response_etag)
         return response
     state = services.queue_state(location, now)
     template = "officehours/_queue.html" if htmx else "officehours/queue.html"
@@ -356,7 +357,7 @@ def queue(location_id: int):
             **state,
         )
     )
-    response.set_etag(etag)
+    response.set_etag(response_etag)
     return response
 
 
