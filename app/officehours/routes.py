@@ -343,6 +343,9 @@ def queue(location_id: int):
         response = Response(status=304)
         response.set_etag(response_etag)
         return response
+    if not htmx:  # the page (names of visitors) is audited; its 5-second polls are not
+        record("view", "office_queue", location.id)
+        db.session.commit()
     state = services.queue_state(location, now)
     template = "officehours/_queue.html" if htmx else "officehours/queue.html"
     response = Response(

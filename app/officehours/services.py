@@ -458,4 +458,5 @@ def finish(user: User, entry: QueueEntry, status: str, now: datetime | None = No
     entry.version += 1
     if status == "done" and entry.appointment is not None:
         entry.appointment.status = "done"
+        record("update", "appointment", entry.appointment.id, "fields: status", user_id=user.id)
     record("update", "queue_entry", entry.id, "fields: status", user_id=user.id)

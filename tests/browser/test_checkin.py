@@ -22,6 +22,12 @@ def test_walk_in_appears_in_managers_queue_without_reload(chromium, live_server,
         assert manager.locator("#queue").is_visible()
         assert "Yonas" not in manager.inner_text("#queue")
         assert manager.evaluate("document.documentElement.scrollWidth") <= 360
+        # Unchanged queue: the poll sends the ETag and gets an empty 304; nothing is swapped.
+        with manager.expect_response(
+            lambda r: queue_url in r.url and r.status == 304, timeout=12_000
+        ):
+            pass
+        assert manager.locator("#queue").is_visible()
 
         desk = desk_ctx.new_page()
         sign_in(desk, "frontdesk", PASSWORD)
@@ -69,3 +75,30 @@ def test_new_pages_fit_a_phone(phone, county, who):
             if target["h"] < MIN_TARGET - 0.5:
                 problems.append(f"{url}: {target['tag']} '{target['text']}' is {target['h']}px")
     assert problems == [], "\n".join(problems)
+
+
+def test_new_pages_have_no_serious_accessibility_violations(chromium, live_server, county):
+    from tests.browser.test_accessibility import violations
+
+    world = build_world(county)
+    context = chromium.new_context(viewport=PHONE, base_url=live_server, bypass_csp=True)
+    page = context.new_page()
+    problems = {}
+    try:
+        page.goto("/zustaendigkeit?q=Nordheim")
+        problems["finder"] = violations(page)
+        sign_in(page, "manager", PASSWORD)
+        for url in (
+            "/appointments",
+            f"/appointments/{world.appointment.id}",
+            f"/appointments/{world.appointment.id}/edit",
+            f"/appointments/{world.appointment.id}/share",
+            f"/officehours/locations/{world.location.id}/queue",
+            f"/households/{county.household_a.id}/office-hours",
+            f"/desk/{world.location.id}?q=sam",
+        ):
+            page.goto(url)
+            problems[url] = violations(page)
+    finally:
+        context.close()
+    assert {url: v for url, v in problems.items() if v} == {}
