@@ -32,6 +32,16 @@ document.addEventListener("htmx:configRequest", (event) => {
   const etag = event.detail.elt.dataset && event.detail.elt.dataset.etag;
   if (etag) event.detail.headers["If-None-Match"] = etag;
 });
+// Polls must not keep an unattended phone signed in: after the idle limit without a touch or
+// key press the polls pause (the session then times out as usual) and resume on interaction.
+let lastInteraction = Date.now();
+for (const type of ["pointerdown", "keydown"]) {
+  document.addEventListener(type, () => { lastInteraction = Date.now(); }, {passive: true});
+}
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const idle = Number(event.detail.elt.dataset && event.detail.elt.dataset.idleSeconds);
+  if (idle && Date.now() - lastInteraction > idle * 1000) event.preventDefault();
+});
 document.addEventListener("htmx:beforeSwap", (event) => {
   if (event.detail.xhr.status === 304) event.detail.shouldSwap = false;
 });

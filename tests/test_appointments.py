@@ -328,3 +328,11 @@ def test_contact_link_appears_once_the_contacts_feature_exists(county, ctx):
     assert link.startswith(f"/households/{county.household_a.id}/contacts/new?")
     assert f"person_ids={county.person_a.id}" in link and "duration=60" in link
     assert "setting=home_visit" in link and expected["duration"] == 60
+
+
+def test_volunteer_sees_a_cancellation(county, login, ctx):
+    world = build_world(county)
+    world.appointment.status = "cancelled"
+    db.session.commit()
+    body = login("volunteer").get("/volunteer").get_data(as_text=True)
+    assert "abgesagt" in body and "Zusagen" not in body

@@ -335,7 +335,7 @@ def shares_for(volunteer: User, *, upcoming_only: bool = True) -> list[Appointme
     stmt = (
         select(AppointmentShare)
         .join(AppointmentShare.appointment)
-        .where(AppointmentShare.volunteer_id == volunteer.id, Appointment.status != "cancelled")
+        .where(AppointmentShare.volunteer_id == volunteer.id)
     )
     if upcoming_only:
         stmt = stmt.where(Appointment.ends_at >= utcnow() - timedelta(days=1))

@@ -354,6 +354,7 @@ def queue(location_id: int):
             location=location,
             etag=etag,
             poll=POLL_SECONDS,
+            idle_seconds=int(current_app.permanent_session_lifetime.total_seconds()),
             form=FinishForm(),
             minutes=services.waiting_minutes,
             name=services.entry_name,

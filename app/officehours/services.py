@@ -247,10 +247,11 @@ def display_name(person: Person) -> str:
     return f"{person.given_name} {initial} · {person.household.municipality.name}".strip()
 
 
-def search_for_checkin(location: OfficeLocation, q: str, limit: int = 8) -> list[dict]:
-    """Persons of active households in the location's municipality; at least 2 letters."""
+def search_for_checkin(location: OfficeLocation, q: str, limit: int = 6) -> list[dict]:
+    """Persons of active households in the location's municipality; at least 3 letters, at
+    most 6 answers: enough to find oneself, too little to list the clients."""
     key = squeeze(fold(q or ""))
-    if len(key.replace(" ", "")) < 2:
+    if len(key.replace(" ", "")) < 3:
         return []
     stmt = (
         select(Person)
