@@ -43,5 +43,11 @@ document.addEventListener("htmx:beforeRequest", (event) => {
   if (idle && Date.now() - lastInteraction > idle * 1000) event.preventDefault();
 });
 document.addEventListener("htmx:beforeSwap", (event) => {
-  if (event.detail.xhr.status === 304) event.detail.shouldSwap = false;
+  const xhr = event.detail.xhr;
+  if (xhr.status === 304) event.detail.shouldSwap = false;
+  // A fragment request whose session ran out lands on the login page: show it whole.
+  if (xhr.responseURL && new URL(xhr.responseURL).pathname === "/login") {
+    event.detail.shouldSwap = false;
+    window.location.assign(xhr.responseURL);
+  }
 });

@@ -41,6 +41,14 @@ def test_walk_in_appears_in_managers_queue_without_reload(chromium, live_server,
         manager.wait_for_selector("#queue >> text=Yonas", timeout=15_000)
         assert manager.url.endswith(queue_url)
         assert "Tigrinya" in manager.inner_text("#queue")
+
+        # Signed out elsewhere: the next poll leads the queue page to the login page,
+        # rather than swapping the login form into the queue.
+        other = manager_ctx.new_page()
+        other.goto("/")
+        other.click("form[data-logout] button")
+        other.wait_for_url("**/login**")
+        manager.wait_for_url("**/login**", timeout=15_000)
     finally:
         manager_ctx.close()
         desk_ctx.close()
