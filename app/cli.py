@@ -28,6 +28,14 @@ def register_cli(app: Flask) -> None:
             f"({summary.single_households} single), {summary.persons} persons, "
             f"{summary.contacts} contacts, {summary.tasks} tasks ({summary.open_tasks} open)."
         )
+        office = summary.office_hours
+        click.echo(
+            f"Office hours: {office['locations']} locations, {office['appointments']} "
+            f"appointments, {office['shares']} shared with the volunteer."
+        )
+        click.echo(
+            f"Kiosk for {office['kiosk_location']} (demo only, shown once): {office['kiosk_path']}"
+        )
         click.echo(f"Demo logins (password for all: {DEMO_PASSWORD}):")
         for login in summary.logins:
             click.echo(f"  {login.username:<16} {login.description}")

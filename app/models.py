@@ -1,11 +1,19 @@
 """Import every model so that Alembic and create_all see the whole schema."""
 
 from app.accounts.models import LoginThrottle, User
+from app.appointments.models import Appointment, AppointmentShare, CalendarToken
 from app.audit.models import AuditEvent
 from app.consent.models import ConsentAgency, ConsentRecord
 from app.contacts.models import Contact, ContactComment, ContactVersion, Task, Topic
 from app.households.models import Household, Person
 from app.indicators.models import Indicator, IndicatorOption, IndicatorReview, IndicatorValue
+from app.officehours.models import (
+    KioskToken,
+    OfficeException,
+    OfficeLocation,
+    OfficeSchedule,
+    QueueEntry,
+)
 from app.organisations.models import Municipality, Organisation, Team
 from app.plans.models import (
     CounsellingExtension,
@@ -23,7 +31,10 @@ from app.privacy.models import PersonCorrection
 from app.security.models import RecoveryCode, TotpCredential
 
 __all__ = [
+    "Appointment",
+    "AppointmentShare",
     "AuditEvent",
+    "CalendarToken",
     "ConsentAgency",
     "ConsentRecord",
     "Contact",
@@ -39,15 +50,20 @@ __all__ = [
     "IndicatorReview",
     "IndicatorValue",
     "IntegrationPlan",
+    "KioskToken",
     "LoginThrottle",
     "Municipality",
     "NetworkingContact",
+    "OfficeException",
+    "OfficeLocation",
+    "OfficeSchedule",
     "Organisation",
     "Person",
     "PersonCorrection",
     "PlanArea",
     "PlanReview",
     "PlanVersion",
+    "QueueEntry",
     "RecoveryCode",
     "Referral",
     "Task",

@@ -25,14 +25,17 @@ from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 
 class StaticOnlyFetcher(URLFetcher):
-    """Serves file: URLs inside `root`; raises for anything else (WeasyPrint then skips it)."""
+    """Serves file: URLs inside `root` and inline data: images; raises for anything else
+    (WeasyPrint then skips it)."""
 
     def __init__(self, root: str | Path) -> None:
-        super().__init__(allowed_protocols=("file",), allow_redirects=False)
+        super().__init__(allowed_protocols=("file", "data"), allow_redirects=False)
         self.root = Path(root).resolve()
         self.refused: list[str] = []
 
     def fetch(self, url: str, headers: dict | None = None) -> URLFetcherResponse:
+        if url.startswith("data:image/"):
+            return super().fetch(url, headers)  # self-contained (e.g. a QR code), no I/O
         parts = urlsplit(url)
         path = Path(unquote(parts.path)).resolve() if parts.scheme == "file" else None
         if (

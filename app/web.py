@@ -23,12 +23,15 @@ def register_web(app: Flask) -> None:
     from app.accounts.admin_routes import bp as admin_users_bp
     from app.accounts.models import User
     from app.accounts.routes import bp as auth_bp
+    from app.appointments.routes import bp as appointments_bp
     from app.audit.routes import bp as audit_bp
     from app.consent.routes import bp as consent_bp
     from app.contacts.routes import bp as contacts_bp
+    from app.finder.routes import bp as finder_bp
     from app.households.routes import bp as households_bp
     from app.indicators.routes import bp as indicators_bp
     from app.main.routes import bp as main_bp
+    from app.officehours.routes import bp as officehours_bp
     from app.plans.routes import bp as plans_bp
     from app.privacy.routes import bp as privacy_bp
     from app.pwa.routes import bp as pwa_bp
@@ -47,6 +50,9 @@ def register_web(app: Flask) -> None:
         privacy_bp,
         indicators_bp,
         plans_bp,
+        appointments_bp,
+        officehours_bp,
+        finder_bp,
     ):
         app.register_blueprint(bp)
     init_assets(app)

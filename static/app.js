@@ -25,3 +25,29 @@ if (document.body.dataset.page === "auth.login") purgeOfflineCopies();
 if ("serviceWorker" in navigator) {
   navigator.serviceWorker.register("/sw.js", {scope: "/"}).catch(() => {});
 }
+
+// Polling views (e.g. the office-hour queue) send the ETag they show; an unchanged state
+// answers 304 with no body, and then nothing is swapped.
+document.addEventListener("htmx:configRequest", (event) => {
+  const etag = event.detail.elt.dataset && event.detail.elt.dataset.etag;
+  if (etag) event.detail.headers["If-None-Match"] = etag;
+});
+// Polls must not keep an unattended phone signed in: after the idle limit without a touch or
+// key press the polls pause (the session then times out as usual) and resume on interaction.
+let lastInteraction = Date.now();
+for (const type of ["pointerdown", "keydown"]) {
+  document.addEventListener(type, () => { lastInteraction = Date.now(); }, {passive: true});
+}
+document.addEventListener("htmx:beforeRequest", (event) => {
+  const idle = Number(event.detail.elt.dataset && event.detail.elt.dataset.idleSeconds);
+  if (idle && Date.now() - lastInteraction > idle * 1000) event.preventDefault();
+});
+document.addEventListener("htmx:beforeSwap", (event) => {
+  const xhr = event.detail.xhr;
+  if (xhr.status === 304) event.detail.shouldSwap = false;
+  // A fragment request whose session ran out lands on the login page: show it whole.
+  if (xhr.responseURL && new URL(xhr.responseURL).pathname === "/login") {
+    event.detail.shouldSwap = false;
+    window.location.assign(xhr.responseURL);
+  }
+});

@@ -33,6 +33,13 @@ REVIEWERS = rule("login", "ok", "ok", "deny", "deny", "deny")  # team lead and a
 PRIVACY = REVIEWERS
 # Logging out ends at the login page, whoever does it.
 TO_LOGIN = rule("login", "login", "login", "login", "login", "login")
+LEAD_AND_ADMIN = REVIEWERS
+VOLUNTEER_ONLY = rule("login", "deny", "deny", "deny", "deny", "ok")
+CALENDAR_USERS = rule("login", "ok", "ok", "ok", "deny", "ok")
+STAFF = rule("login", "ok", "ok", "ok", "ok", "deny")
+# Reachable with a valid secret token only (tested in test_appointments / test_officehours);
+# with an invalid one every role, signed in or not, is refused.
+TOKEN_ONLY = rule("deny", "deny", "deny", "deny", "deny", "deny")
 
 EXPECTED: dict[str, dict[str, str]] = {
     "main.home": SIGNED_IN,
@@ -120,6 +127,42 @@ EXPECTED: dict[str, dict[str, str]] = {
     "pwa.service_worker": PUBLIC,
     "pwa.offline": PUBLIC,
     "pwa.csrf_token": PUBLIC,  # answers 401 JSON when signed out (see test_pwa)
+    "appointments.day": CASE_DATA,
+    "appointments.week": CASE_DATA,
+    "appointments.team": LEAD_AND_ADMIN,
+    "appointments.new": CASE_DATA,
+    "appointments.edit": CASE_DATA,
+    "appointments.show": CASE_DATA,
+    "appointments.status": CASE_DATA,
+    "appointments.card": CASE_DATA,
+    "appointments.share": CASE_DATA,
+    "appointments.unshare": CASE_DATA,
+    "appointments.volunteer_index": VOLUNTEER_ONLY,
+    "appointments.volunteer_answer": VOLUNTEER_ONLY,
+    "appointments.calendar": CALENDAR_USERS,
+    "appointments.calendar_issue": CALENDAR_USERS,
+    "appointments.calendar_revoke": CALENDAR_USERS,
+    "appointments.feed": TOKEN_ONLY,
+    "officehours.locations": CASE_DATA,
+    "officehours.location": CASE_DATA,
+    "officehours.location_new": LEAD_AND_ADMIN,
+    "officehours.location_edit": LEAD_AND_ADMIN,
+    "officehours.schedule_new": LEAD_AND_ADMIN,
+    "officehours.schedule_delete": LEAD_AND_ADMIN,
+    "officehours.exception_new": LEAD_AND_ADMIN,
+    "officehours.exception_delete": LEAD_AND_ADMIN,
+    "officehours.kiosk_new": ADMIN_ONLY,
+    "officehours.kiosk_revoke": ADMIN_ONLY,
+    "officehours.book": CASE_DATA,
+    "officehours.queue": CASE_DATA,
+    "officehours.take": CASE_DATA,
+    "officehours.finish": CASE_DATA,
+    "officehours.kiosk_enrol": TOKEN_ONLY,
+    "officehours.desk_index": STAFF,
+    "officehours.desk": STAFF,
+    "officehours.desk_checkin": STAFF,
+    "finder.index": PUBLIC,
+    "finder.organisation": ADMIN_ONLY,
 }
 NOT_ROUTES = {"static"}
 
@@ -153,6 +196,7 @@ def url_args(county, needed: set[str]) -> dict[str, int | str]:
         "user_id": county.users["colleague"].id,
         "group": "language",
         "fmt": "csv",
+        "token": "not-a-valid-token",
     }
     if needed & {"contact_id", "task_id", "topic_id"}:
         seed_topics()
@@ -161,6 +205,28 @@ def url_args(county, needed: set[str]) -> dict[str, int | str]:
             "contact_id": contact.id,
             "task_id": contact.tasks[0].id,
             "topic_id": db.session.scalar(select(Topic.id).limit(1)),
+        }
+    appointment_ids = {
+        "appointment_id",
+        "share_id",
+        "location_id",
+        "schedule_id",
+        "exception_id",
+        "token_id",
+        "entry_id",
+    }
+    if needed & appointment_ids:
+        from tests.appointment_world import build_world
+
+        world = build_world(county)
+        args |= {
+            "appointment_id": world.appointment.id,
+            "share_id": world.share.id,
+            "location_id": world.location.id,
+            "schedule_id": world.schedule.id,
+            "exception_id": world.exception.id,
+            "token_id": world.kiosk_token.id,
+            "entry_id": world.entry.id,
         }
     if needed & {"indicator_id", "option_id"}:
         seed_catalogue()

@@ -22,6 +22,8 @@ def test_demo_county_has_realistic_shape(app, ctx):
     result = app.test_cli_runner().invoke(args=["demo-data"])
     assert result.exit_code == 0, result.output
     assert "admin" in result.output and DEMO_PASSWORD in result.output
+    kiosk_path = result.output.split("(demo only, shown once): ")[1].split()[0]
+    assert app.test_client().get(kiosk_path).status_code == 302
 
     assert db.session.scalar(select(func.count(Municipality.id))) == 38
     county = db.session.scalar(select(Organisation).where(Organisation.name == COUNTY_NAME))

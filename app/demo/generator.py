@@ -63,6 +63,7 @@ class DemoSummary:
     tasks: int = 0
     open_tasks: int = 0
     logins: list[DemoLogin] = field(default_factory=list)
+    office_hours: dict = field(default_factory=dict)
 
 
 def load_municipalities() -> list[dict[str, str]]:
@@ -454,5 +455,8 @@ def build_demo_county(seed: int = 2018, password_method: str = "scrypt") -> Demo
         staff,
         {u.id: u.organisation_id for u in staff},
     )
+    from app.officehours.demo import build_office_hours
+
+    builder.summary.office_hours = build_office_hours(builder.rng, builder.today)
     db.session.commit()
     return builder.summary

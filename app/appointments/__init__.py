@@ -1,0 +1,1 @@
+"""Appointments, volunteers' shares and calendar feeds."""

@@ -1,0 +1,514 @@
+"""Appointments, volunteers' shares and calendar feeds: plain functions without HTTP."""
+
+from __future__ import annotations
+
+import hashlib
+import importlib
+import secrets
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+
+from flask import current_app, url_for
+from sqlalchemy import Select, select
+from werkzeug.routing import BuildError
+
+from app.access import household_scope
+from app.accounts import roles
+from app.accounts.models import User
+from app.appointments.models import Appointment, AppointmentShare, CalendarToken
+from app.audit.services import record
+from app.extensions import db
+from app.households.models import Household, Person
+from app.timeutil import BERLIN, to_local, utcnow
+
+CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes
+CODE_LENGTH = 6
+
+
+class AppointmentError(ValueError):
+    """Bad input; the message is German and meant for the user."""
+
+    def __init__(self, message: str, field: str = "") -> None:
+        super().__init__(message)
+        self.message = message
+        self.field = field
+
+
+# --- time -------------------------------------------------------------------------------------
+
+
+def local_to_utc(day: date, at: time) -> datetime:
+    """A Berlin wall-clock time as naive UTC (what the database stores)."""
+    return datetime.combine(day, at, tzinfo=BERLIN).astimezone(UTC).replace(tzinfo=None)
+
+
+def local_day_bounds(day: date, days: int = 1) -> tuple[datetime, datetime]:
+    return local_to_utc(day, time(0)), local_to_utc(day + timedelta(days=days), time(0))
+
+
+def local_day(value: datetime) -> date:
+    return to_local(value).date()
+
+
+# --- codes and tokens -------------------------------------------------------------------------
+
+
+def new_short_code() -> str:
+    while True:
+        code = "".join(secrets.choice(CODE_ALPHABET) for _ in range(CODE_LENGTH))
+        if not db.session.scalar(select(Appointment.id).where(Appointment.short_code == code)):
+            return code
+
+
+def normalise_code(raw: str) -> str:
+    return "".join(ch for ch in (raw or "").upper() if ch.isalnum())[:16]
+
+
+def token_hash(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+# --- scope ------------------------------------------------------------------------------------
+
+
+def appointment_scope(user: User, stmt: Select) -> Select:
+    """Appointments of households the user may see (see app.access.household_scope)."""
+    return household_scope(user, stmt.join(Appointment.household))
+
+
+def appointment_or_none(user: User, appointment_id: int) -> Appointment | None:
+    return db.session.scalar(
+        appointment_scope(user, select(Appointment).where(Appointment.id == appointment_id))
+    )
+
+
+def managers_for(user: User, team_id: int | None = None) -> list[User]:
+    stmt = select(User).where(
+        User.organisation_id == user.organisation_id,
+        User.role.in_((roles.MANAGER, roles.TEAM_LEAD)),
+        User.is_active_account.is_(True),
+    )
+    team = team_id or user.team_id
+    if user.role != roles.ADMIN and team:
+        stmt = stmt.where(User.team_id == team)
+    return list(db.session.scalars(stmt.order_by(User.display_name)))
+
+
+def volunteers_for(user: User) -> list[User]:
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.organisation_id == user.organisation_id,
+                User.role == roles.VOLUNTEER,
+                User.is_active_account.is_(True),
+            )
+            .order_by(User.display_name)
+        )
+    )
+
+
+# --- appointments -----------------------------------------------------------------------------
+
+
+def check_times(starts_at: datetime, ends_at: datetime) -> None:
+    if ends_at <= starts_at:
+        raise AppointmentError("Das Ende muss nach dem Beginn liegen.", "end_time")
+    if ends_at - starts_at > timedelta(hours=12):
+        raise AppointmentError("Ein Termin dauert höchstens 12 Stunden.", "end_time")
+
+
+def overlapping(
+    manager_id: int, starts_at: datetime, ends_at: datetime, exclude_id: int | None = None
+) -> list[Appointment]:
+    """Planned appointments of the same manager that overlap the given time."""
+    stmt = select(Appointment).where(
+        Appointment.manager_id == manager_id,
+        Appointment.status == "planned",
+        Appointment.starts_at < ends_at,
+        Appointment.ends_at > starts_at,
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Appointment.id != exclude_id)
+    return list(db.session.scalars(stmt.order_by(Appointment.starts_at)))
+
+
+APPOINTMENT_FIELDS = (
+    "kind",
+    "starts_at",
+    "ends_at",
+    "place",
+    "manager_id",
+    "language",
+    "interpreter",
+    "bring",
+    "note",
+    "status",
+    "location_id",
+)
+
+
+def save_appointment(
+    user: User,
+    household: Household,
+    data: dict,
+    person_ids: list[int],
+    appointment: Appointment | None = None,
+) -> Appointment:
+    """Create or update; the caller has checked scope and overlaps. Audits field names only."""
+    check_times(data["starts_at"], data["ends_at"])
+    persons = [p for p in household.members if p.id in set(person_ids)]
+    created = appointment is None
+    if appointment is None:
+        appointment = Appointment(household=household, short_code=new_short_code())
+        db.session.add(appointment)
+        changed = [f for f in APPOINTMENT_FIELDS if f in data]
+    else:
+        changed = [
+            f for f in APPOINTMENT_FIELDS if f in data and getattr(appointment, f) != data[f]
+        ]
+        if {p.id for p in appointment.persons} != {p.id for p in persons}:
+            changed.append("persons")
+    for name in APPOINTMENT_FIELDS:
+        if name in data:
+            setattr(appointment, name, data[name])
+    appointment.persons = persons
+    db.session.flush()
+    record(
+        "create" if created else "update",
+        "appointment",
+        appointment.id,
+        "fields: " + ", ".join(changed),
+        user_id=user.id,
+    )
+    return appointment
+
+
+def set_status(user: User, appointment: Appointment, status: str) -> None:
+    if status not in ("planned", "done", "cancelled", "no_show"):
+        raise AppointmentError("Unbekannter Status.", "status")
+    appointment.status = status
+    record("update", "appointment", appointment.id, "fields: status", user_id=user.id)
+
+
+def appointments_between(user: User, start: date, days: int, *, team: bool = False) -> list:
+    lo, hi = local_day_bounds(start, days)
+    stmt = select(Appointment).where(Appointment.starts_at >= lo, Appointment.starts_at < hi)
+    mine = stmt.where(Appointment.manager_id == user.id)
+    stmt = appointment_scope(user, stmt) if team else mine
+    return list(db.session.scalars(stmt.order_by(Appointment.starts_at, Appointment.id)))
+
+
+# --- contacts (built in another branch) -------------------------------------------------------
+
+
+def contact_prefill(item) -> dict:
+    """What a new contact (consultation note) starts with, from an appointment or queue entry."""
+    from app.officehours.models import QueueEntry
+
+    if isinstance(item, QueueEntry):
+        appointment = item.appointment
+        started = item.called_at or utcnow()
+        if appointment is not None:
+            base = contact_prefill(appointment)
+            return base | {"started_at": started, "setting": "office_hour"}
+        return {
+            "household_id": item.household_id,
+            "person_ids": [item.person_id] if item.person_id else [],
+            "setting": "office_hour",
+            "location": item.location.label,
+            "started_at": started,
+            "duration": 30,
+        }
+    return {
+        "household_id": item.household_id,
+        "person_ids": [p.id for p in item.persons],
+        "setting": item.kind,
+        "location": item.location.label if item.location else item.place,
+        "started_at": item.starts_at,
+        "duration": item.duration_minutes,
+    }
+
+
+def contact_link(item) -> str | None:
+    """URL of the prefilled contact form, once the contacts feature exists; else None."""
+    prefill = contact_prefill(item)
+    if not prefill["household_id"] or "contacts.new" not in current_app.view_functions:
+        return None
+    args = {
+        "household_id": prefill["household_id"],
+        "person_ids": ",".join(str(i) for i in prefill["person_ids"]),
+        "setting": prefill["setting"],
+        "location": prefill["location"],
+        "started_at": to_local(prefill["started_at"]).strftime("%Y-%m-%dT%H:%M"),
+        "duration": prefill["duration"],
+    }
+    try:
+        return url_for("contacts.new", **args)
+    except BuildError:
+        return None
+
+
+# --- volunteers -------------------------------------------------------------------------------
+
+
+def volunteer_sharing_allowed(person: Person | None) -> bool:
+    """May a person's phone number go to a volunteer? Only with recorded consent.
+
+    The consent records live in app.consent (another branch); without it, never."""
+    if person is None:
+        return False
+    try:
+        consent = importlib.import_module("app.consent.services")
+    except ImportError:
+        return False
+    has_consent = getattr(consent, "has_consent", None)
+    return bool(has_consent and has_consent(person, "volunteer_sharing"))
+
+
+def share(user: User, appointment: Appointment, volunteer: User, options: dict) -> AppointmentShare:
+    if volunteer.role != roles.VOLUNTEER or volunteer.organisation_id != user.organisation_id:
+        raise AppointmentError("Nur Ehrenamtliche des eigenen Trägers.", "volunteer_ids")
+    existing = db.session.scalar(
+        select(AppointmentShare).where(
+            AppointmentShare.appointment_id == appointment.id,
+            AppointmentShare.volunteer_id == volunteer.id,
+        )
+    )
+    item = existing or AppointmentShare(appointment=appointment, volunteer=volunteer)
+    for name in ("show_first_name", "show_language", "show_meeting_point", "meeting_point"):
+        setattr(item, name, options.get(name, getattr(item, name)))
+    item.show_phone = bool(options.get("show_phone")) and volunteer_sharing_allowed(
+        appointment.persons[0] if appointment.persons else None
+    )
+    db.session.add(item)
+    db.session.flush()
+    record(
+        "share",
+        "appointment",
+        appointment.id,
+        f"volunteer {volunteer.id}; fields: "
+        + ", ".join(
+            n
+            for n in ("show_first_name", "show_language", "show_meeting_point", "show_phone")
+            if getattr(item, n)
+        ),
+        user_id=user.id,
+    )
+    return item
+
+
+def revoke_share(user: User, item: AppointmentShare) -> None:
+    record(
+        "unshare",
+        "appointment",
+        item.appointment_id,
+        f"volunteer {item.volunteer_id}",
+        user_id=user.id,
+    )
+    db.session.delete(item)
+
+
+def share_for_volunteer(volunteer: User, share_id: int) -> AppointmentShare | None:
+    return db.session.scalar(
+        select(AppointmentShare).where(
+            AppointmentShare.id == share_id, AppointmentShare.volunteer_id == volunteer.id
+        )
+    )
+
+
+def answer_share(volunteer: User, share_id: int, answer: str) -> AppointmentShare:
+    """Accept or decline; refuses (and audits) shares that are not the volunteer's."""
+    item = share_for_volunteer(volunteer, share_id)
+    if item is None:
+        record("denied", "appointment_share", share_id, "answer", user_id=volunteer.id)
+        raise AppointmentError("Dieser Termin ist nicht mit Ihnen geteilt.")
+    if answer not in ("accepted", "declined"):
+        raise AppointmentError("Bitte zusagen oder absagen.")
+    item.answer = answer
+    item.answered_at = utcnow()
+    record("update", "appointment_share", item.id, "fields: answer", user_id=volunteer.id)
+    return item
+
+
+def shares_for(volunteer: User, *, upcoming_only: bool = True) -> list[AppointmentShare]:
+    stmt = (
+        select(AppointmentShare)
+        .join(AppointmentShare.appointment)
+        .where(AppointmentShare.volunteer_id == volunteer.id)
+    )
+    if upcoming_only:
+        stmt = stmt.where(Appointment.ends_at >= utcnow() - timedelta(days=1))
+    return list(db.session.scalars(stmt.order_by(Appointment.starts_at)))
+
+
+@dataclass
+class VolunteerView:
+    """Exactly what a volunteer sees of a shared appointment."""
+
+    share_id: int
+    appointment_id: int
+    starts_at: datetime
+    ends_at: datetime
+    kind: str
+    manager: str
+    first_name: str
+    language: str
+    meeting_point: str
+    phone: str
+    answer: str
+    cancelled: bool
+
+
+def volunteer_view(item: AppointmentShare) -> VolunteerView:
+    appointment = item.appointment
+    person = appointment.persons[0] if appointment.persons else None
+    language = appointment.language or (person.languages if person else "")
+    phone = ""
+    if item.show_phone and person is not None and volunteer_sharing_allowed(person):
+        phone = person.phone or appointment.household.phone
+    return VolunteerView(
+        share_id=item.id,
+        appointment_id=appointment.id,
+        starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at,
+        kind=appointment.kind_label,
+        manager=appointment.manager.display_name,
+        first_name=person.given_name if (item.show_first_name and person) else "",
+        language=language if item.show_language else "",
+        meeting_point=(item.meeting_point or appointment.place) if item.show_meeting_point else "",
+        phone=phone,
+        answer=item.answer,
+        cancelled=appointment.status == "cancelled",
+    )
+
+
+# --- calendar feeds ---------------------------------------------------------------------------
+
+
+def issue_calendar_token(user: User) -> str:
+    """A new feed token (shown once); earlier tokens of the user are revoked."""
+    revoke_calendar_tokens(user, audit=False)
+    raw = secrets.token_urlsafe(24)
+    db.session.add(CalendarToken(user_id=user.id, token_hash=token_hash(raw)))
+    db.session.flush()
+    record("create", "calendar_token", user.id, "", user_id=user.id)
+    return raw
+
+
+def revoke_calendar_tokens(user: User, *, audit: bool = True) -> None:
+    for token in db.session.scalars(
+        select(CalendarToken).where(
+            CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None)
+        )
+    ):
+        token.revoked_at = utcnow()
+    if audit:
+        record("revoke", "calendar_token", user.id, "", user_id=user.id)
+
+
+def has_calendar_token(user: User) -> bool:
+    return bool(
+        db.session.scalar(
+            select(CalendarToken.id).where(
+                CalendarToken.user_id == user.id, CalendarToken.revoked_at.is_(None)
+            )
+        )
+    )
+
+
+def user_for_calendar_token(raw: str) -> User | None:
+    if not raw or len(raw) > 100:
+        return None
+    token = db.session.scalar(
+        select(CalendarToken).where(
+            CalendarToken.token_hash == token_hash(raw), CalendarToken.revoked_at.is_(None)
+        )
+    )
+    if token is None or not token.user.is_active_account:
+        return None
+    return token.user
+
+
+def _ical_escape(value: str) -> str:
+    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
+
+
+def _ical_time(value: datetime) -> str:
+    return value.strftime("%Y%m%dT%H%M%SZ")
+
+
+def _fold(line: str) -> list[str]:
+    out, data = [], line.encode()
+    while len(data) > 75:
+        cut = 75
+        while (data[cut] & 0xC0) == 0x80:  # never split a UTF-8 sequence
+            cut -= 1
+        out.append(data[:cut].decode())
+        data = b" " + data[cut:]
+    out.append(data.decode())
+    return out
+
+
+def ical_feed(user: User) -> str:
+    """The user's feed: a volunteer's shared appointments, or a manager's own ones.
+
+    Events carry no family names: calendars leave the app (phone calendars, cloud sync)."""
+    since = utcnow() - timedelta(days=30)
+    events: list[dict] = []
+    if user.role == roles.VOLUNTEER:
+        for item in shares_for(user, upcoming_only=False):
+            if item.answer == "declined" or item.appointment.starts_at < since:
+                continue
+            view = volunteer_view(item)
+            summary = view.kind + (f" mit {view.first_name}" if view.first_name else "")
+            events.append(
+                {
+                    "uid": f"wb-share-{item.id}",
+                    "appointment": item.appointment,
+                    "summary": summary,
+                    "location": view.meeting_point,
+                    "description": f"Ansprechperson: {view.manager}"
+                    + (f"\nSprache: {view.language}" if view.language else ""),
+                }
+            )
+    else:
+        stmt = select(Appointment).where(
+            Appointment.manager_id == user.id, Appointment.starts_at >= since
+        )
+        for appointment in db.session.scalars(stmt.order_by(Appointment.starts_at)):
+            events.append(
+                {
+                    "uid": f"wb-appointment-{appointment.id}",
+                    "appointment": appointment,
+                    "summary": f"{appointment.kind_label} ({appointment.short_code})",
+                    "location": appointment.location.label
+                    if appointment.location
+                    else appointment.place,
+                    "description": "Einzelheiten in Wegbegleiter",
+                }
+            )
+    lines = [
+        "BEGIN:VCALENDAR",
+        "VERSION:2.0",
+        "PRODID:-//Wegbegleiter//Termine//DE",
+        "CALSCALE:GREGORIAN",
+        "X-WR-CALNAME:Wegbegleiter",
+    ]
+    stamp = _ical_time(utcnow())
+    for event in events:
+        appointment = event["appointment"]
+        lines += [
+            "BEGIN:VEVENT",
+            f"UID:{event['uid']}@wegbegleiter",
+            f"DTSTAMP:{stamp}",
+            f"DTSTART:{_ical_time(appointment.starts_at)}",
+            f"DTEND:{_ical_time(appointment.ends_at)}",
+            f"SUMMARY:{_ical_escape(event['summary'])}",
+            f"LOCATION:{_ical_escape(event['location'])}",
+            f"DESCRIPTION:{_ical_escape(event['description'])}",
+            "STATUS:" + ("CANCELLED" if appointment.status == "cancelled" else "CONFIRMED"),
+            "END:VEVENT",
+        ]
+    lines.append("END:VCALENDAR")
+    return "\r\n".join(part for line in lines for part in _fold(line)) + "\r\n"

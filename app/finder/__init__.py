@@ -1,0 +1,1 @@
+"""Public responsibility finder."""

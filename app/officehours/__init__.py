@@ -1,0 +1,1 @@
+"""Office hours: locations, schedules, slots, exceptions, check-in queue and kiosks."""

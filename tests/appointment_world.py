@@ -1,0 +1,70 @@
+"""Appointments and office hours on top of the `county` fixture (team A, town "Nordheim")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import time, timedelta
+
+from app.appointments import services as appointment_services
+from app.appointments.models import Appointment, AppointmentShare
+from app.extensions import db
+from app.officehours.models import (
+    KioskToken,
+    OfficeException,
+    OfficeLocation,
+    OfficeSchedule,
+    QueueEntry,
+)
+from app.timeutil import today, utcnow
+
+
+@dataclass
+class World:
+    location: OfficeLocation
+    schedule: OfficeSchedule
+    exception: OfficeException
+    appointment: Appointment
+    share: AppointmentShare
+    kiosk_token: KioskToken
+    kiosk_raw: str
+    entry: QueueEntry
+
+
+def build_world(county) -> World:
+    """Call inside an app context (the `county` fixture provides one)."""
+    users = county.users
+    location = OfficeLocation(
+        municipality=county.town_a, name="Rathaus Nordheim", room="Zimmer 3", street="Markt 1"
+    )
+    schedule = OfficeSchedule(
+        location=location,
+        weekday=today().weekday(),
+        start_time=time(0, 0),
+        end_time=time(23, 30),
+        slot_minutes=30,
+        managers=[users["manager"]],
+    )
+    exception = OfficeException(
+        location=location, on=today() + timedelta(days=70), reason="Feiertag"
+    )
+    db.session.add_all([location, schedule, exception])
+    db.session.flush()
+    start = utcnow().replace(second=0, microsecond=0) + timedelta(hours=1)
+    appointment = Appointment(
+        household=county.household_a,
+        manager=users["manager"],
+        kind="home_visit",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        place="Hauptstr. 5, Nordheim",
+        short_code=appointment_services.new_short_code(),
+        persons=[county.person_a],
+    )
+    share = AppointmentShare(appointment=appointment, volunteer=users["volunteer"])
+    db.session.add_all([appointment, share])
+    raw = "kiosk-" + "x" * 30
+    kiosk_token = KioskToken(location=location, token_hash=appointment_services.token_hash(raw))
+    entry = QueueEntry(location=location, day=today(), walk_in_name="Amal", language="Arabisch")
+    db.session.add_all([kiosk_token, entry])
+    db.session.commit()
+    return World(location, schedule, exception, appointment, share, kiosk_token, raw, entry)

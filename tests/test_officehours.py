@@ -1,0 +1,338 @@
+"""Office hours: sessions and slots, booking, kiosk tokens, check-in, the live queue."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from sqlalchemy import select
+
+from app.appointments.models import Appointment
+from app.audit.models import AuditEvent
+from app.extensions import db
+from app.officehours import services
+from app.officehours.models import KioskToken, OfficeException, OfficeLocation, QueueEntry
+from app.timeutil import today, utcnow
+from tests.appointment_world import build_world
+from tests.conftest import count_rows
+
+
+def test_sessions_follow_weekday_validity_and_exceptions(county, ctx):
+    world = build_world(county)
+    days = services.sessions_between([world.location], today(), 14)
+    assert [s.day for s in days] == [today(), today() + timedelta(days=7)]
+    db.session.add(OfficeException(location=world.location, on=today() + timedelta(days=7)))
+    world.schedule.valid_until = today() + timedelta(days=10)
+    db.session.flush()
+    assert [s.day for s in services.sessions_between([world.location], today(), 28)] == [today()]
+
+
+def test_free_slots_skip_past_and_booked(county, ctx):
+    world = build_world(county)
+    day = today() + timedelta(days=7)
+    slots = services.free_slots(world.location, day)
+    assert len(slots) == 47  # 00:00–23:30 in 30-minute steps
+    first = slots[0][0]
+    services.book_slot(county.users["manager"], world.location, county.household_a, first, [], {})
+    assert first not in [s[0] for s in services.free_slots(world.location, day)]
+    now = utcnow()
+    assert all(s[0] > now for s in services.free_slots(world.location, today()))
+
+
+def test_booking_a_slot_makes_an_appointment(county, login, ctx):
+    world = build_world(county)
+    day = today() + timedelta(days=7)
+    b = login("manager")
+    url = f"/households/{county.household_a.id}/office-hours"
+    url += f"?location_id={world.location.id}&day={day}"
+    page = b.get(url).get_data(as_text=True)
+    start = services.free_slots(world.location, day)[4][0]
+    assert start.isoformat() in page
+    response = b.post(url, {"starts": start.isoformat(), "person_ids": str(county.person_a.id)})
+    assert response.status_code == 302
+    booked = db.session.scalar(select(Appointment).where(Appointment.kind == "office_hour"))
+    assert booked.location_id == world.location.id and booked.starts_at == start
+    assert booked.manager_id == county.users["manager"].id  # on duty in the schedule
+
+
+def test_booking_a_slot_in_the_past_is_refused(county, login, ctx):
+    world = build_world(county)
+    before = count_rows(Appointment)
+    past = utcnow().replace(second=0, microsecond=0) - timedelta(hours=2)
+    b = login("manager")
+    url = f"/households/{county.household_a.id}/office-hours?location_id={world.location.id}"
+    b.get(url)
+    response = b.post(url, {"starts": past.isoformat()})
+    assert response.status_code == 400
+    assert "Dieser Termin liegt in der Vergangenheit." in response.get_data(as_text=True)
+    assert count_rows(Appointment) == before
+
+
+def test_maintaining_locations_schedules_and_exceptions(county, login, ctx):
+    b = login("lead")
+    b.get("/officehours/locations/new")
+    response = b.post(
+        "/officehours/locations/new",
+        {"name": "Rathaus Nordheim", "room": "2", "municipality_id": str(county.town_a.id)},
+    )
+    assert response.status_code == 302
+    location = db.session.scalar(select(OfficeLocation))
+    url = f"/officehours/locations/{location.id}/schedules/new"
+    b.get(url)
+    bad = b.post(
+        url, {"weekday": "1", "start_time": "12:00", "end_time": "09:00", "slot_minutes": "20"}
+    )
+    assert "Das Ende muss nach dem Beginn liegen." in bad.get_data(as_text=True)
+    ok = b.post(
+        url,
+        {
+            "weekday": "1",
+            "start_time": "09:00",
+            "end_time": "12:00",
+            "slot_minutes": "20",
+            "manager_ids": str(county.users["manager"].id),
+        },
+    )
+    assert ok.status_code == 302
+    db.session.expire_all()
+    assert location.schedules[0].managers == [county.users["manager"]]
+    b.get(f"/officehours/locations/{location.id}/exceptions/new")
+    past = b.post(
+        f"/officehours/locations/{location.id}/exceptions/new",
+        {"on": (today() - timedelta(days=1)).isoformat()},
+    )
+    assert "Vergangenheit" in past.get_data(as_text=True)
+    assert count_rows(OfficeException) == 0
+    # The team lead of another team does not see it.
+    assert login("manager_b").get(f"/officehours/locations/{location.id}").status_code == 404
+
+
+def _kiosk(app, raw: str):
+    from tests.conftest import Browser
+
+    b = Browser(app.test_client())
+    response = b.get(f"/kiosk/{raw}")
+    return b, response
+
+
+def test_kiosk_token_enrols_device_and_revoking_works_at_once(app, county, login, ctx):
+    world = build_world(county)
+    b, response = _kiosk(app, world.kiosk_raw)
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/desk/{world.location.id}")
+    page = b.get(f"/desk/{world.location.id}")
+    assert page.status_code == 200 and "Ohne Termin" in page.get_data(as_text=True)
+    walk_in = b.post(
+        f"/desk/{world.location.id}/checkin",
+        {"mode": "walk_in", "first_name": "Yonas", "language": "Tigrinya"},
+    )
+    assert walk_in.status_code == 303
+    assert db.session.scalar(select(QueueEntry).where(QueueEntry.walk_in_name == "Yonas"))
+    # Only the token's hash is stored.
+    assert db.session.scalar(select(KioskToken.token_hash)) != world.kiosk_raw
+    # Another location's desk is refused for this kiosk.
+    other = OfficeLocation(municipality=county.town_a, name="Bürgerhaus")
+    db.session.add(other)
+    db.session.commit()
+    assert b.get(f"/desk/{other.id}").status_code == 403
+    # Revoked by the admin: the next request is refused.
+    b, _ = _kiosk(app, world.kiosk_raw)
+    admin = login("admin")
+    admin.get(f"/officehours/locations/{world.location.id}")
+    assert admin.post(f"/officehours/kiosks/{world.kiosk_token.id}/revoke").status_code == 302
+    refused = b.get(f"/desk/{world.location.id}")
+    assert refused.status_code == 403
+    assert "gesperrt" in refused.get_data(as_text=True)
+    before = count_rows(QueueEntry)
+    b.post(f"/desk/{world.location.id}/checkin", {"mode": "walk_in", "first_name": "X"})
+    assert count_rows(QueueEntry) == before
+    assert _kiosk(app, world.kiosk_raw)[1].status_code == 404
+    assert db.session.scalar(
+        select(AuditEvent).where(
+            AuditEvent.action == "denied", AuditEvent.object_type == "kiosk_token"
+        )
+    )
+
+
+def test_admin_creates_kiosk_link_shown_once(app, county, login, ctx):
+    world = build_world(county)
+    admin = login("admin")
+    admin.get(f"/officehours/locations/{world.location.id}")
+    body = admin.post(
+        f"/officehours/locations/{world.location.id}/kiosks/new", {"label": "Tablet"}
+    ).get_data(as_text=True)
+    import re
+
+    raw = re.search(r'value="http://localhost/kiosk/([^"]+)"', body).group(1)
+    assert _kiosk(app, raw)[1].status_code == 302
+    again = admin.get(f"/officehours/locations/{world.location.id}").get_data(as_text=True)
+    assert raw not in again
+
+
+def test_name_search_is_limited_and_shows_little(app, county, make, ctx):
+    world = build_world(county)
+    make.person(county.household_b, "Samira", "Sofi")  # other municipality
+    db.session.commit()
+    results = services.search_for_checkin(world.location, "sam")
+    assert results == [{"person_id": county.person_a.id, "label": "Samira H. · Nordheim"}]
+    assert services.search_for_checkin(world.location, "sa") == []
+    b, _ = _kiosk(app, world.kiosk_raw)
+    body = b.get(f"/desk/{world.location.id}?q=samira").get_data(as_text=True)
+    assert "Samira H." in body and "Haddad" not in body and "1990" not in body
+    fragment = b.htmx_get(f"/desk/{world.location.id}?q=samira", target="checkin-results")
+    assert "<html" not in fragment.get_data(as_text=True)
+    # Checking in a person of another municipality by a forged id is refused.
+    person_b = county.household_b.members[0]
+    response = b.post(
+        f"/desk/{world.location.id}/checkin", {"mode": "person", "person_id": str(person_b.id)}
+    )
+    assert response.status_code == 303
+    assert count_rows(QueueEntry) == 1  # only the world's walk-in
+    ok = b.post(
+        f"/desk/{world.location.id}/checkin",
+        {"mode": "person", "person_id": str(county.person_a.id)},
+    )
+    assert ok.status_code == 303
+    assert count_rows(QueueEntry) == 2
+
+
+def test_code_checkin_and_bad_codes(app, county, ctx):
+    world = build_world(county)
+    appointment = world.appointment
+    appointment.location = world.location
+    other = OfficeLocation(municipality=county.town_a, name="Bürgerhaus")
+    foreign = Appointment(
+        household=county.household_a,
+        manager=county.users["manager"],
+        kind="office_hour",
+        starts_at=appointment.starts_at,
+        ends_at=appointment.ends_at,
+        location=other,
+        short_code="WXYZ34",
+    )
+    db.session.add_all([other, foreign])
+    db.session.commit()
+    b, _ = _kiosk(app, world.kiosk_raw)
+    b.get(f"/desk/{world.location.id}")
+    url = f"/desk/{world.location.id}/checkin"
+    unknown = b.post(url, {"mode": "code", "code": "AAAAAA"})
+    assert unknown.status_code == 400
+    assert "Diesen Code gibt es nicht." in unknown.get_data(as_text=True)
+    elsewhere = b.post(url, {"mode": "code", "code": "wxyz-34"})
+    assert "Dieser Termin gehört zu einem anderen Ort." in elsewhere.get_data(as_text=True)
+    assert count_rows(QueueEntry) == 1
+    assert (
+        len(db.session.scalars(select(AuditEvent).where(AuditEvent.action == "denied")).all()) == 2
+    )
+    ok = b.post(url, {"mode": "code", "code": appointment.short_code.lower()})
+    assert ok.status_code == 303
+    entry = db.session.scalar(select(QueueEntry).where(QueueEntry.appointment_id == appointment.id))
+    assert entry.scheduled_at == appointment.starts_at and entry.person_id == county.person_a.id
+    # Twice is once.
+    b.post(url, {"mode": "code", "code": appointment.short_code})
+    assert count_rows(QueueEntry) == 2
+
+
+def test_kiosk_sees_no_case_data(app, county, ctx):
+    world = build_world(county)
+    b, _ = _kiosk(app, world.kiosk_raw)
+    body = b.get(f"/desk/{world.location.id}").get_data(as_text=True)
+    assert "Haddad" not in body and "Amal" not in body  # no list of clients, not even the queue
+    for url in (
+        f"/households/{county.household_a.id}",
+        f"/officehours/locations/{world.location.id}/queue",
+        f"/appointments/{world.appointment.id}",
+        "/households",
+        "/volunteer",
+    ):
+        response = b.get(url)
+        assert response.status_code in (302, 403, 404), url
+        assert "Haddad" not in response.get_data(as_text=True)
+
+
+def test_queue_order_booked_due_first(county, ctx):
+    world = build_world(county)
+    now = utcnow()
+    walk_in_early = QueueEntry(
+        location=world.location, day=today(), checked_in_at=now - timedelta(minutes=30)
+    )
+    booked_due = QueueEntry(
+        location=world.location,
+        day=today(),
+        checked_in_at=now - timedelta(minutes=5),
+        scheduled_at=now - timedelta(minutes=1),
+    )
+    booked_later = QueueEntry(
+        location=world.location,
+        day=today(),
+        checked_in_at=now - timedelta(minutes=40),
+        scheduled_at=now + timedelta(minutes=60),
+    )
+    ordered = services.queue_order([walk_in_early, booked_later, booked_due], now)
+    assert ordered == [booked_due, walk_in_early, booked_later]
+
+
+def test_queue_polling_etag_and_304(county, login, app, ctx):
+    world = build_world(county)
+    b = login("manager")
+    url = f"/officehours/locations/{world.location.id}/queue"
+    page = b.get(url)
+    assert page.status_code == 200 and 'hx-trigger="every 5s"' in page.get_data(as_text=True)
+    first = b.htmx_get(url)
+    assert first.status_code == 200 and "Amal" in first.get_data(as_text=True)
+    etag = first.headers["ETag"]
+    # The page carries the fragment's ETag, so its first poll is already a 304; the page
+    # itself has an ETag of its own (different body).
+    assert f"data-etag='{etag}'" in page.get_data(as_text=True)
+    assert page.headers["ETag"] != etag
+    second = b.client.get(url, headers={"HX-Request": "true", "If-None-Match": etag})
+    assert second.status_code == 304 and second.data == b""
+    # A check-in changes the state: the next poll gets the new list.
+    kiosk, _ = _kiosk(app, world.kiosk_raw)
+    kiosk.get(f"/desk/{world.location.id}")
+    kiosk.post(f"/desk/{world.location.id}/checkin", {"mode": "walk_in", "first_name": "Yonas"})
+    third = b.client.get(url, headers={"HX-Request": "true", "If-None-Match": etag})
+    assert third.status_code == 200 and "Yonas" in third.get_data(as_text=True)
+
+
+def test_queue_etag_changes_with_state_and_minute(county, ctx):
+    world = build_world(county)
+    now = utcnow().replace(second=10)
+    tag = services.queue_etag(world.location, now)
+    assert services.queue_etag(world.location, now + timedelta(seconds=5)) == tag
+    services.take(county.users["manager"], world.entry, now)
+    assert services.queue_etag(world.location, now) != tag
+    assert services.queue_etag(world.location, now + timedelta(minutes=1)) != services.queue_etag(
+        world.location, now
+    )
+
+
+def test_take_and_finish(county, login, ctx):
+    world = build_world(county)
+    b = login("manager")
+    b.get(f"/officehours/locations/{world.location.id}/queue")
+    response = b.post(f"/officehours/queue/{world.entry.id}/take")
+    assert response.status_code == 302  # no contacts feature here: back to the queue
+    db.session.expire_all()
+    entry = db.session.get(QueueEntry, world.entry.id)
+    assert entry.status == "in_consultation" and entry.taken_by_id == county.users["manager"].id
+    assert "im Gespräch" in b.get(response.headers["Location"]).get_data(as_text=True)
+    b.post(f"/officehours/queue/{world.entry.id}/finish", {"status": "done"})
+    db.session.expire_all()
+    assert db.session.get(QueueEntry, world.entry.id).status == "done"
+    assert login("manager_b").post(f"/officehours/queue/{world.entry.id}/take").status_code == 404
+
+
+def test_waiting_minutes(county, ctx):
+    world = build_world(county)
+    now = world.entry.checked_in_at + timedelta(minutes=12, seconds=30)
+    assert services.waiting_minutes(world.entry, now) == 12
+
+
+def test_kiosk_outlives_the_idle_session_but_not_a_forged_cookie(app, county, ctx):
+    world = build_world(county)
+    b, _ = _kiosk(app, world.kiosk_raw)
+    b.client.delete_cookie("session")  # the 30-minute session is gone, the device stays
+    assert b.get(f"/desk/{world.location.id}").status_code == 200
+    assert b.get("/desk").headers["Location"].endswith(f"/desk/{world.location.id}")
+    b.client.set_cookie("wb_kiosk", "1.forged.signature")
+    assert b.get(f"/desk/{world.location.id}").status_code == 302  # to the login
