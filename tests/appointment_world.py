@@ -7,6 +7,7 @@ from datetime import time, timedelta
 
 from app.appointments import services as appointment_services
 from app.appointments.models import Appointment, AppointmentShare
+from app.consent.models import ConsentRecord
 from app.extensions import db
 from app.officehours.models import (
     KioskToken,
@@ -61,7 +62,16 @@ def build_world(county) -> World:
         persons=[county.person_a],
     )
     share = AppointmentShare(appointment=appointment, volunteer=users["volunteer"])
-    db.session.add_all([appointment, share])
+    # The share is valid: Samira consented to sharing appointment details with volunteers.
+    consent = ConsentRecord(
+        person_id=county.person_a.id,
+        state="given",
+        counselling=True,
+        volunteer_sharing=True,
+        effective_on=today() - timedelta(days=30),
+        method="paper",
+    )
+    db.session.add_all([appointment, share, consent])
     raw = "kiosk-" + "x" * 30
     kiosk_token = KioskToken(location=location, token_hash=appointment_services.token_hash(raw))
     entry = QueueEntry(location=location, day=today(), walk_in_name="Amal", language="Arabisch")

@@ -161,25 +161,45 @@ def test_contact_prefill_from_appointment_and_queue_entry(county, ctx, app):
     assert prefill["setting"] == "office_hour" and prefill["started_at"] == entry.called_at
     walk_in = services.contact_prefill(world.entry)
     assert walk_in["household_id"] is None and walk_in["location"] == "Rathaus Nordheim, Zimmer 3"
-    # No contacts feature in this branch: no link.
+    # The link opens the contact form prefilled with the appointment's data.
     with app.test_request_context():
-        assert services.contact_link(world.appointment) is None
+        link = services.contact_link(world.appointment)
+    assert link.startswith(f"/households/{county.household_a.id}/contacts/new?")
 
 
-def test_phone_never_shared_without_consent_module(county, ctx):
-    import importlib.util
+def test_sharing_needs_consent_and_a_withdrawal_hides_the_share_at_once(county, login, ctx):
+    from app.consent.models import ConsentRecord
 
-    assert importlib.util.find_spec("app.consent") is None
-    assert services.volunteer_sharing_allowed(county.person_a) is False
+    world = build_world(county)  # Samira consented to sharing with volunteers
+    volunteer = county.users["volunteer"]
     assert services.volunteer_sharing_allowed(None) is False
+    assert [s.id for s in services.shares_for(volunteer)] == [world.share.id]
+    assert "Samira" in login("volunteer").get("/volunteer").text
+
+    # Withdrawn (as the consent page records it): a new record supersedes the old one.
+    db.session.add(
+        ConsentRecord(
+            person_id=county.person_a.id, state="withdrawn", effective_on=today(), method="paper"
+        )
+    )
+    db.session.commit()
+    assert services.shares_for(volunteer) == []
+    assert services.share_for_volunteer(volunteer, world.share.id) is None
+    assert "Samira" not in login("volunteer").get("/volunteer").text
+    manager = login("manager")
+    response = manager.post(
+        f"/appointments/{world.appointment.id}/share",
+        {"volunteer_ids": [str(volunteer.id)], "show_first_name": "y"},
+    )
+    assert "Ohne Einwilligung zur Weitergabe an Ehrenamtliche" in response.text
 
 
-def test_share_without_consent_hides_phone(county, login, ctx):
+def test_share_with_consent_may_show_the_phone_number(county, login, ctx):
     county.person_a.phone = "0151 2345678"
-    world = build_world(county)
+    world = build_world(county)  # consent to sharing with volunteers is recorded
     manager = login("manager")
     page = manager.get(f"/appointments/{world.appointment.id}/share").get_data(as_text=True)
-    assert "keine Einwilligung" in page
+    assert "keine Einwilligung" not in page
     response = manager.post(
         f"/appointments/{world.appointment.id}/share",
         {
@@ -193,10 +213,10 @@ def test_share_without_consent_hides_phone(county, login, ctx):
     assert response.status_code == 302
     db.session.expire_all()
     item = db.session.scalar(select(AppointmentShare))
-    assert item.show_phone is False and item.meeting_point == "Bahnhof"
+    assert item.show_phone is True and item.meeting_point == "Bahnhof"
     body = login("volunteer").get("/volunteer").get_data(as_text=True)
-    assert "Samira" in body and "Bahnhof" in body
-    assert "2345678" not in body and "Haddad" not in body and "geheim" not in body
+    assert "Samira" in body and "Bahnhof" in body and "2345678" in body
+    assert "Haddad" not in body and "geheim" not in body
 
 
 def test_volunteer_reaches_nothing_but_shared(county, login, ctx):
@@ -310,24 +330,16 @@ def test_ical_lines_are_folded(county, ctx):
     assert "".join(line.removeprefix(" ") for line in lines) == "DESCRIPTION:" + "ä" * 80
 
 
-def test_contact_link_appears_once_the_contacts_feature_exists(county, ctx):
-    from flask import Blueprint
-
-    from app import create_app
-
+def test_contact_link_opens_the_contact_form_prefilled(county, login, ctx, app):
     world = build_world(county)
-    expected = services.contact_prefill(world.appointment)  # loads what the link needs
-    other = create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://", "SECRET_KEY": "x"})
-    contacts = Blueprint("contacts", __name__)
-    contacts.add_url_rule(
-        "/households/<int:household_id>/contacts/new", "new", lambda household_id: ""
-    )
-    other.register_blueprint(contacts)
-    with other.test_request_context():
+    with app.test_request_context():
         link = services.contact_link(world.appointment)
-    assert link.startswith(f"/households/{county.household_a.id}/contacts/new?")
     assert f"person_ids={county.person_a.id}" in link and "duration=60" in link
-    assert "setting=home_visit" in link and expected["duration"] == 60
+    html = login("manager").get(link).text
+    assert f'value="{county.person_a.id}" checked' in html
+    assert 'name="setting" value="home_visit" checked' in html
+    assert 'name="duration_preset" value="60" checked' in html
+    assert "Hauptstr. 5, Nordheim" in html
 
 
 def test_volunteer_sees_a_cancellation(county, login, ctx):

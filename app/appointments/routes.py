@@ -292,6 +292,11 @@ def share(appointment_id: int):
     if form.validate_on_submit():
         if not form.volunteer_ids.data:
             form.volunteer_ids.errors.append("Bitte mindestens eine Person auswählen.")
+        elif not services.sharing_consented(appointment):
+            form.volunteer_ids.errors.append(
+                "Ohne Einwilligung zur Weitergabe an Ehrenamtliche kann dieser Termin nicht "
+                "geteilt werden. Bitte zuerst die Einwilligung auf der Personenseite erfassen."
+            )
         else:
             by_id = {v.id: v for v in volunteers}
             options = {

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import hashlib
-import importlib
 import secrets
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -17,6 +16,7 @@ from app.accounts import roles
 from app.accounts.models import User
 from app.appointments.models import Appointment, AppointmentShare, CalendarToken
 from app.audit.services import record
+from app.consent import services as consent_services
 from app.extensions import db
 from app.households.models import Household, Person
 from app.timeutil import BERLIN, to_local, utcnow
@@ -253,22 +253,29 @@ def contact_link(item) -> str | None:
 
 
 def volunteer_sharing_allowed(person: Person | None) -> bool:
-    """May a person's phone number go to a volunteer? Only with recorded consent.
-
-    The consent records live in app.consent (another branch); without it, never."""
+    """May details of this person (and their phone number) go to a volunteer? Only with
+    recorded consent to sharing appointment details with volunteers, in force today."""
     if person is None:
         return False
-    try:
-        consent = importlib.import_module("app.consent.services")
-    except ImportError:
-        return False
-    has_consent = getattr(consent, "has_consent", None)
-    return bool(has_consent and has_consent(person, "volunteer_sharing"))
+    return consent_services.has_consent(person, consent_services.VOLUNTEERS)
+
+
+def sharing_consented(appointment: Appointment) -> bool:
+    """Every person of the appointment (or, without named persons, of its household) consented
+    to sharing with volunteers. A withdrawal takes effect at once: the share disappears."""
+    people = appointment.persons or (appointment.household.members if appointment.household else [])
+    return bool(people) and all(volunteer_sharing_allowed(p) for p in people)
 
 
 def share(user: User, appointment: Appointment, volunteer: User, options: dict) -> AppointmentShare:
     if volunteer.role != roles.VOLUNTEER or volunteer.organisation_id != user.organisation_id:
         raise AppointmentError("Nur Ehrenamtliche des eigenen Trägers.", "volunteer_ids")
+    if not sharing_consented(appointment):
+        raise AppointmentError(
+            "Ohne Einwilligung zur Weitergabe an Ehrenamtliche kann dieser Termin nicht geteilt "
+            "werden. Bitte zuerst die Einwilligung auf der Personenseite erfassen.",
+            "volunteer_ids",
+        )
     existing = db.session.scalar(
         select(AppointmentShare).where(
             AppointmentShare.appointment_id == appointment.id,
@@ -310,11 +317,12 @@ def revoke_share(user: User, item: AppointmentShare) -> None:
 
 
 def share_for_volunteer(volunteer: User, share_id: int) -> AppointmentShare | None:
-    return db.session.scalar(
+    item = db.session.scalar(
         select(AppointmentShare).where(
             AppointmentShare.id == share_id, AppointmentShare.volunteer_id == volunteer.id
         )
     )
+    return item if item is not None and sharing_consented(item.appointment) else None
 
 
 def answer_share(volunteer: User, share_id: int, answer: str) -> AppointmentShare:
@@ -339,7 +347,8 @@ def shares_for(volunteer: User, *, upcoming_only: bool = True) -> list[Appointme
     )
     if upcoming_only:
         stmt = stmt.where(Appointment.ends_at >= utcnow() - timedelta(days=1))
-    return list(db.session.scalars(stmt.order_by(Appointment.starts_at)))
+    shares = db.session.scalars(stmt.order_by(Appointment.starts_at))
+    return [s for s in shares if sharing_consented(s.appointment)]
 
 
 @dataclass

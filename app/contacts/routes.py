@@ -3,6 +3,9 @@ the topic catalogue. Full pages normally, fragments for htmx requests."""
 
 from __future__ import annotations
 
+import contextlib
+from datetime import datetime
+
 from flask import (
     Blueprint,
     Response,
@@ -99,6 +102,7 @@ def _contact_form(household: Household, contact: Contact | None = None) -> Conta
             form.participants.data = [
                 p.id for p in household.members if p.id not in form.without_consent
             ]
+            _apply_prefill(form, household)
         else:
             form.idempotency_key.data = contact.idempotency_key
             form.participants.data = [p.id for p in contact.participants]
@@ -226,6 +230,27 @@ def new(household_id: int):
         # in a flat without signal (see static/sw.js and static/outbox.js).
         response.headers["X-Offline-Copy"] = "allowed"
     return response
+
+
+def _apply_prefill(form: ContactForm, household: Household) -> None:
+    """Prefill from an appointment or an office-hour queue entry (see
+    app/appointments/services.contact_link): only values the form would accept anyway."""
+    args = request.args
+    if ids := {int(i) for i in args.get("person_ids", "").split(",") if i.isdigit()}:
+        chosen = [p.id for p in household.members if p.id in ids]
+        form.participants.data = [i for i in chosen if i not in form.without_consent]
+    if args.get("setting") in choices.SETTINGS:
+        form.setting.data = args["setting"]
+    if "location" in args:
+        form.location.data = args["location"][:200]
+    with contextlib.suppress(ValueError):
+        form.occurred_at.data = datetime.strptime(args.get("started_at", ""), "%Y-%m-%dT%H:%M")
+    duration = args.get("duration", "")
+    if duration.isdigit() and 0 < int(duration) <= choices.MAX_DURATION:
+        minutes = int(duration)
+        preset = minutes in choices.DURATION_PRESETS
+        form.duration_preset.data = str(minutes) if preset else ""
+        form.duration_minutes.data = None if preset else minutes
 
 
 def _household_open_or_already_saved(household: Household, form: ContactForm) -> bool:
