@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from datetime import date, datetime
 
 from flask import Flask, render_template, request, session
@@ -56,6 +57,8 @@ def register_web(app: Flask) -> None:
     ):
         app.register_blueprint(bp)
     init_assets(app)
+    # Subject access sections and anonymisers of the case-work features (registry plug-ins).
+    importlib.import_module("app.privacy.features")
 
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Bitte melden Sie sich an."

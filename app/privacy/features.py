@@ -1,0 +1,216 @@
+"""Data protection for the case-work features: what subject access shows of each, and what
+anonymisation removes. Free text, places and names go; codes, dates and statuses that the
+statistics count stay. Imported once by app/web.py so the registry is complete everywhere
+(web app and CLI alike)."""
+
+from __future__ import annotations
+
+from sqlalchemy import or_, select, update
+
+from app.appointments.models import Appointment, AppointmentShare, appointment_person
+from app.contacts.models import Contact, ContactComment, ContactVersion, Task, contact_participant
+from app.extensions import db
+from app.households.models import Household, Person
+from app.indicators.models import Indicator, IndicatorValue
+from app.officehours.models import QueueEntry
+from app.plans.models import (
+    CounsellingExtension,
+    Goal,
+    GoalStep,
+    IntegrationPlan,
+    PlanArea,
+    PlanReview,
+    PlanVersion,
+    Referral,
+)
+from app.privacy.registry import ANONYMISED, anonymiser, subject_access_section
+
+
+def _contacts_of(person: Person) -> list[Contact]:
+    return list(
+        db.session.scalars(
+            select(Contact)
+            .join(contact_participant, contact_participant.c.contact_id == Contact.id)
+            .where(contact_participant.c.person_id == person.id, Contact.deleted_at.is_(None))
+            .order_by(Contact.occurred_at)
+        )
+    )
+
+
+@subject_access_section("contacts", "Beratungskontakte", order=40)
+def contacts_section(person: Person) -> list[dict]:
+    return [
+        {
+            "Datum": c.occurred_at.isoformat(timespec="minutes"),
+            "Art": c.setting,
+            "Ort": c.location,
+            "Themen": [t.label for t in c.topics],
+            "Notiz": c.note,
+            "Nächste Schritte": [t.description for t in c.tasks],
+            "Kommentare": [k.body for k in c.comments],
+        }
+        for c in _contacts_of(person)
+    ]
+
+
+@subject_access_section("indicators", "Kennzahlen (Verlauf)", order=45)
+def indicators_section(person: Person) -> list[dict]:
+    rows = db.session.execute(
+        select(
+            Indicator.label_de, IndicatorValue.value, IndicatorValue.valid_from, IndicatorValue.kind
+        )
+        .join(IndicatorValue.indicator)
+        .where(
+            or_(
+                IndicatorValue.person_id == person.id,
+                (IndicatorValue.household_id == person.household_id)
+                & IndicatorValue.person_id.is_(None),
+            )
+        )
+        .order_by(Indicator.label_de, IndicatorValue.valid_from)
+    )
+    return [
+        {"Kennzahl": label, "Wert": value, "gilt ab": str(since), "Art": kind}
+        for label, value, since, kind in rows
+    ]
+
+
+@subject_access_section("plans", "Integrationspläne und Verweise", order=55)
+def plans_section(person: Person) -> dict:
+    plans = db.session.scalars(
+        select(IntegrationPlan).where(
+            IntegrationPlan.household_id == person.household_id,
+            or_(IntegrationPlan.person_id.is_(None), IntegrationPlan.person_id == person.id),
+        )
+    )
+    referrals = db.session.scalars(
+        select(Referral).where(
+            Referral.household_id == person.household_id,
+            or_(Referral.person_id.is_(None), Referral.person_id == person.id),
+        )
+    )
+    return {
+        "Pläne": [
+            {
+                "begonnen": str(p.started_on),
+                "Ziele": [
+                    {"Feld": g.field, "Ziel": g.title, "Stand": g.status}
+                    for g in db.session.scalars(select(Goal).where(Goal.plan_id == p.id))
+                ],
+            }
+            for p in plans
+        ],
+        "Verweise": [
+            {
+                "Dienst": r.service,
+                "Datum": str(r.referred_on),
+                "Grund": r.reason,
+                "Ergebnis": r.outcome,
+            }
+            for r in referrals
+        ],
+    }
+
+
+@subject_access_section("appointments", "Termine", order=60)
+def appointments_section(person: Person) -> list[dict]:
+    appointments = db.session.scalars(
+        select(Appointment)
+        .join(appointment_person, appointment_person.c.appointment_id == Appointment.id)
+        .where(appointment_person.c.person_id == person.id)
+        .order_by(Appointment.starts_at)
+    )
+    return [
+        {
+            "Beginn": a.starts_at.isoformat(timespec="minutes"),
+            "Art": a.kind,
+            "Ort": a.place,
+            "Status": a.status,
+        }
+        for a in appointments
+    ]
+
+
+@anonymiser("contacts")
+def anonymise_contacts(household: Household) -> None:
+    ids = select(Contact.id).where(Contact.household_id == household.id).scalar_subquery()
+    db.session.execute(
+        update(Contact)
+        .where(Contact.household_id == household.id)
+        .values(note=ANONYMISED, location="", interpreter_language="", deleted_reason="")
+    )
+    db.session.execute(
+        update(ContactVersion).where(ContactVersion.contact_id.in_(ids)).values(old_values={})
+    )
+    db.session.execute(
+        update(ContactComment).where(ContactComment.contact_id.in_(ids)).values(body=ANONYMISED)
+    )
+    db.session.execute(
+        update(Task).where(Task.household_id == household.id).values(description=ANONYMISED)
+    )
+
+
+@anonymiser("indicators")
+def anonymise_indicators(household: Household) -> None:
+    # Choice codes, numbers and dates stay for the statistics; typed-in text goes.
+    free_text = select(Indicator.id).where(Indicator.type == "text").scalar_subquery()
+    db.session.execute(
+        update(IndicatorValue)
+        .where(
+            IndicatorValue.household_id == household.id, IndicatorValue.indicator_id.in_(free_text)
+        )
+        .values(value=ANONYMISED)
+    )
+
+
+@anonymiser("plans")
+def anonymise_plans(household: Household) -> None:
+    plans = select(IntegrationPlan.id).where(IntegrationPlan.household_id == household.id)
+    plan_ids = plans.scalar_subquery()
+    goal_ids = select(Goal.id).where(Goal.plan_id.in_(plan_ids)).scalar_subquery()
+    db.session.execute(
+        update(IntegrationPlan)
+        .where(IntegrationPlan.household_id == household.id)
+        .values(language="", interpreter="")
+    )
+    db.session.execute(
+        update(PlanArea).where(PlanArea.plan_id.in_(plan_ids)).values(needs="", resources="")
+    )
+    db.session.execute(update(Goal).where(Goal.plan_id.in_(plan_ids)).values(title=ANONYMISED))
+    db.session.execute(
+        update(GoalStep).where(GoalStep.goal_id.in_(goal_ids)).values(description=ANONYMISED)
+    )
+    db.session.execute(update(PlanReview).where(PlanReview.plan_id.in_(plan_ids)).values(note=""))
+    db.session.execute(
+        update(PlanVersion)
+        .where(PlanVersion.plan_id.in_(plan_ids))
+        .values(signed_by=ANONYMISED, snapshot="{}")
+    )
+    db.session.execute(
+        update(Referral)
+        .where(Referral.household_id == household.id)
+        .values(reason="", outcome_note="")
+    )
+    db.session.execute(
+        update(CounsellingExtension)
+        .where(CounsellingExtension.household_id == household.id)
+        .values(reason=ANONYMISED)
+    )
+
+
+@anonymiser("appointments")
+def anonymise_appointments(household: Household) -> None:
+    ids = select(Appointment.id).where(Appointment.household_id == household.id)
+    db.session.execute(
+        update(Appointment)
+        .where(Appointment.household_id == household.id)
+        .values(place="", note="", bring="", language="")
+    )
+    db.session.execute(
+        update(AppointmentShare)
+        .where(AppointmentShare.appointment_id.in_(ids.scalar_subquery()))
+        .values(meeting_point="")
+    )
+    db.session.execute(
+        update(QueueEntry).where(QueueEntry.household_id == household.id).values(walk_in_name="")
+    )
