@@ -4,6 +4,7 @@ error and stores nothing; valid input is stored exactly (after strip) and shown 
 from __future__ import annotations
 
 import re
+import uuid
 from datetime import date
 
 import pytest
@@ -15,6 +16,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts.models import User
 from app.consent.models import ConsentAgency, ConsentRecord
+from app.contacts.models import Contact, Task
 from app.extensions import db
 from app.households.models import Household, Person
 from app.privacy.models import PersonCorrection
@@ -89,7 +91,17 @@ date_like = st.one_of(
 
 ENGLISH = re.compile(r"\b(Not a valid|This field|Invalid|must be|Field must|is required)\b")
 ERROR = re.compile(r'<p class="error"[^>]*>(.*?)</p>', re.S)
-TABLES = (Household, Person, User, ConsentRecord, ConsentAgency, PersonCorrection, TotpCredential)
+TABLES = (
+    Household,
+    Person,
+    User,
+    ConsentRecord,
+    ConsentAgency,
+    PersonCorrection,
+    TotpCredential,
+    Contact,
+    Task,
+)
 
 
 def _counts() -> dict[str, int]:
@@ -367,6 +379,45 @@ def test_consent_forms(as_user, county, agencies, version, given_on, language, w
         b, f"/persons/{person}/consent/withdraw", {"withdrawn_on": withdrawn_on, "confirm": "y"}
     )
     if response.status_code != 302:
+        _assert_rejected_in_german(response, before)
+
+
+# --- contact notes ------------------------------------------------------------------------------
+
+
+@SETTINGS
+@given(
+    field=st.sampled_from(
+        ["note", "location", "duration_minutes", "occurred_at", "tasks-0-description"]
+    ),
+    value=st.one_of(plain_name, hostile_text),
+)
+def test_contact_form(as_user, consented, field, value):
+    """One hostile field per example, the others valid, so both outcomes are exercised."""
+    from tests.contacts_helpers import contact_payload, seed_topics
+
+    seed_topics()
+    b = as_user("manager")
+    household = consented.household_a.id
+    data = contact_payload(
+        [consented.person_a.id],
+        idempotency_key=str(uuid.uuid4()),
+        note="Notiz",
+        setting="office_hour",
+        location="Rathaus",
+        duration_preset="",
+        duration_minutes="30",
+    )
+    data[field] = value
+    response, before = _post(b, f"/households/{household}/contacts/new", data)
+    if response.status_code == 302:
+        contact = db.session.scalar(select(Contact).order_by(Contact.id.desc()))
+        if field in ("note", "location"):
+            assert getattr(contact, field) == _strip(value)
+        html = page(b.get(f"/contacts/{contact.id}"))
+        _assert_shown_escaped(html, contact.note)
+        _assert_shown_escaped(html, contact.location)
+    else:
         _assert_rejected_in_german(response, before)
 
 
