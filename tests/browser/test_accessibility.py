@@ -32,7 +32,8 @@ def violations(page) -> list[dict]:
     return [v for v in found if v["impact"] in ("serious", "critical")]
 
 
-def test_main_pages_have_no_serious_accessibility_violations(audited_phone, county):
+def test_main_pages_have_no_serious_accessibility_violations(audited_phone, consented):
+    county = consented
     page = audited_phone
     page.goto("/login")
     problems = {"/login": violations(page)}
@@ -45,6 +46,8 @@ def test_main_pages_have_no_serious_accessibility_violations(audited_phone, coun
         household,
         f"/persons/{county.person_a.id}",
         f"{household}/persons/new",
+        f"{household}/contacts/new",
+        "/tasks",
     ):
         page.goto(url)
         problems[url] = violations(page)
