@@ -10,6 +10,7 @@ from datetime import date, datetime
 import pytest
 from openpyxl import load_workbook
 
+from app.contacts.models import Topic
 from app.extensions import db
 from app.indicators import countsheet
 from app.indicators.catalogue import seed_catalogue
@@ -311,3 +312,39 @@ def test_admin_and_lead_see_one_managers_sheet(world, login):
     page = b.get("/reports/count-sheet?year=2025")
     assert "Einzelne:r Integrationsmanager:in" in page.text
     assert "Einzelne:r" not in login("manager").get("/reports/count-sheet").text
+
+
+def test_consultation_contacts_count_by_setting_and_topic(county, make):
+    """Hand-built: in 2025 two home visits and one office contact (one more deleted, one in
+    2024); the household has nothing else, so only its contacts make it "reached"."""
+    from tests.contacts_helpers import make_contact, seed_topics
+
+    seed_topics()
+    manager = county.users["manager"]
+    household = make.household(county.town_a, "NurKontakte", manager=manager)
+    make.person(household, "Lina", sex="f", birth_year=1990)
+    db.session.commit()
+    make_contact(household, manager, when=datetime(2025, 2, 3, 10), topics=["housing"])
+    make_contact(household, manager, when=datetime(2025, 5, 6, 10), topics=["housing", "language"])
+    make_contact(
+        household, manager, when=datetime(2025, 9, 1, 9), setting="office", topics=["language"]
+    )
+    deleted = make_contact(household, manager, when=datetime(2025, 10, 1, 9))
+    deleted.deleted_at, deleted.deleted_reason = datetime(2025, 10, 2), "doppelt"
+    make_contact(household, manager, when=datetime(2024, 12, 30, 9))
+    db.session.commit()
+
+    sheet = countsheet.compute(county.users["admin"], YEAR, "organisation")
+    assert sheet.figure("Beratungskontakte nach Art", "Kontakte insgesamt") == 3
+    assert sheet.figure("Beratungskontakte nach Art", "Hausbesuch (aufsuchend)") == 2
+    assert sheet.figure("Beratungskontakte nach Art", "Büro") == 1
+    housing, language = (
+        t.label
+        for t in db.session.scalars(
+            db.select(Topic).where(Topic.key.in_(["housing", "language"])).order_by(Topic.key)
+        )
+    )
+    assert sheet.figure("Beratungskontakte nach Thema", housing) == 2
+    assert sheet.figure("Beratungskontakte nach Thema", language) == 2
+    assert sheet.figure("Erreichte Haushalte", "Haushalte insgesamt") == 1
+    assert sheet.figure("Erreichte Personen", "Personen insgesamt") == 1

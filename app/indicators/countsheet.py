@@ -1,8 +1,7 @@
 """The yearly count sheet (Zählbogen) for the state: figures computed only from recorded data.
 
-"Reached" for now means: a household with any indicator value recorded, any plan activity or
-any referral in the period. Contacts (consultation notes) are not part of this branch; the
-contact-based figures are added when the contacts feature is merged (see `reached_sources`).
+"Reached" means: a household with a consultation contact, an indicator value recorded, plan
+activity or a referral in the period. Consultation contacts also count by setting and topic.
 """
 
 from __future__ import annotations
@@ -16,6 +15,9 @@ from sqlalchemy import Select, and_, false, or_, select, union
 
 from app.accounts import roles
 from app.accounts.models import User
+from app.contacts import choices as contact_choices
+from app.contacts.models import Contact, Topic, contact_topic_link
+from app.contacts.services import all_topics
 from app.extensions import db
 from app.households.choices import CLOSE_REASONS, SEX
 from app.households.models import Household, Person
@@ -125,13 +127,22 @@ def _bounds(period: Period) -> tuple[datetime, datetime]:
     )
 
 
+def _contacts_in(period: Period) -> Select:
+    t0, t1 = _bounds(period)
+    return select(Contact).where(
+        Contact.occurred_at >= t0, Contact.occurred_at < t1, Contact.deleted_at.is_(None)
+    )
+
+
 def reached_sources(period: Period) -> list[Select]:
-    """Household ids with recorded activity in the period. TODO(contacts merge): add
-    `select(Contact.household_id).where(Contact.held_on in period)` here."""
+    """Household ids with recorded activity in the period: a consultation, an indicator
+    value, plan work or a referral."""
     start, end = period
     t0, t1 = _bounds(period)
     plan_goal = select(IntegrationPlan.household_id).join(Goal, Goal.plan_id == IntegrationPlan.id)
+    contacts = _contacts_in(period).subquery()
     return [
+        select(contacts.c.household_id),
         select(IndicatorValue.household_id).where(
             IndicatorValue.recorded_at >= t0, IndicatorValue.recorded_at < t1
         ),
@@ -222,6 +233,31 @@ def compute(
         (f"{SEX[code]}, {band}", by_sex_band.get((code, band), 0)) for code in SEX for band in bands
     ]
     sheet.sections.append(Section("Erreichte Personen", rows))
+
+    in_period = _contacts_in(period).where(Contact.household_id.in_(households)).subquery()
+    by_setting = Counter(db.session.scalars(select(in_period.c.setting)))
+    sheet.sections.append(
+        Section(
+            "Beratungskontakte nach Art",
+            [("Kontakte insgesamt", sum(by_setting.values()))]
+            + [
+                (label, by_setting.get(code, 0)) for code, label in contact_choices.SETTINGS.items()
+            ],
+        )
+    )
+    by_topic = Counter(
+        db.session.scalars(
+            select(Topic.label)
+            .join(contact_topic_link, contact_topic_link.c.topic_id == Topic.id)
+            .where(contact_topic_link.c.contact_id.in_(select(in_period.c.id)))
+        )
+    )
+    sheet.sections.append(
+        Section(
+            "Beratungskontakte nach Thema",
+            [(topic.label, by_topic.get(topic.label, 0)) for topic in all_topics()],
+        )
+    )
 
     t0, t1 = _bounds(period)
     plans = db.session.execute(
