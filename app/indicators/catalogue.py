@@ -24,6 +24,18 @@ GROUPS = {
     "participation": ("Teilhabe", "Participation"),
 }
 GROUP_LABELS = {key: labels[0] for key, labels in GROUPS.items()}
+# Contact topics -> the indicator groups worth a look while recording such a contact.
+TOPIC_GROUPS = {
+    "children_family": ("family", "education"),
+    "housing": ("housing",),
+    "language": ("language",),
+    "work_training": ("work", "education"),
+    "participation": ("participation",),
+    "health": ("health",),
+    "residence_law": ("residence",),
+    "benefits_money": ("benefits",),
+    "school_education": ("education",),
+}
 
 YES_NO_UNKNOWN = [("yes", "ja", "yes"), ("no", "nein", "no"), ("unknown", "unbekannt", "unknown")]
 LEVELS = [(c, c, c) for c in ("none", "A1", "A2", "B1", "B2", "C1", "C2")]

@@ -15,7 +15,7 @@ from app.access import admin_required, case_data_required, person_or_404
 from app.audit.services import record
 from app.extensions import db, htmx
 from app.indicators import countsheet, services
-from app.indicators.catalogue import GROUP_LABELS
+from app.indicators.catalogue import GROUP_LABELS, TOPIC_GROUPS
 from app.indicators.forms import (
     CountSheetForm,
     IndicatorForm,
@@ -43,10 +43,16 @@ def _indicator_for(person, indicator_id: int) -> Indicator:
 @bp.get("/persons/<int:person_id>/indicators")
 @case_data_required
 def sheet(person_id: int):
+    """The whole sheet; or, for htmx from the contact form, the groups that match the chosen
+    topics, so that recording a contact and updating indicators is one flow."""
     person = person_or_404(current_user, person_id)
     groups = services.sheet(current_user, person, today())
     record("view", "person", person.id, "Kennzahlen")
     db.session.commit()
+    if htmx and "for_topics" in request.args:
+        wanted = {g for t in request.args.getlist("topics") for g in TOPIC_GROUPS.get(t, ())}
+        groups = [g for g in groups if g.key in wanted]
+        return render_template("indicators/_topic_groups.html", person=person, groups=groups)
     return render_template("indicators/sheet.html", person=person, groups=groups)
 
 
