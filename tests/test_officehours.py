@@ -311,7 +311,7 @@ def test_take_and_finish(county, login, ctx):
     b = login("manager")
     b.get(f"/officehours/locations/{world.location.id}/queue")
     response = b.post(f"/officehours/queue/{world.entry.id}/take")
-    assert response.status_code == 302  # no contacts feature here: back to the queue
+    assert response.status_code == 302  # a walk-in without household: back to the queue
     db.session.expire_all()
     entry = db.session.get(QueueEntry, world.entry.id)
     assert entry.status == "in_consultation" and entry.taken_by_id == county.users["manager"].id
@@ -336,3 +336,25 @@ def test_kiosk_outlives_the_idle_session_but_not_a_forged_cookie(app, county, ct
     assert b.get("/desk").headers["Location"].endswith(f"/desk/{world.location.id}")
     b.client.set_cookie("wb_kiosk", "1.forged.signature")
     assert b.get(f"/desk/{world.location.id}").status_code == 302  # to the login
+
+
+def test_taking_a_known_person_opens_the_contact_form_prefilled(consented, login, ctx):
+    county = consented
+    world = build_world(county)
+    entry = QueueEntry(
+        location=world.location,
+        day=world.entry.day,
+        household_id=county.household_a.id,
+        person_id=county.person_a.id,
+    )
+    db.session.add(entry)
+    db.session.commit()
+    b = login("manager")
+    b.get(f"/officehours/locations/{world.location.id}/queue")
+    response = b.post(f"/officehours/queue/{entry.id}/take")
+    location = response.headers["Location"]
+    assert location.startswith(f"/households/{county.household_a.id}/contacts/new?")
+    form = b.get(location).text
+    assert 'name="setting" value="office_hour" checked' in form
+    assert "Rathaus Nordheim" in form
+    assert f'value="{county.person_a.id}" checked' in form
