@@ -591,3 +591,13 @@ def test_contact_up_to_a_day_ahead_is_fine(login, county):
     )
     r = login("manager").post(f"/households/{county.household_a.id}/contacts/new", data)
     assert r.status_code == 302 and contacts_count() == 1
+
+
+@pytest.mark.parametrize("blank", [" ", "\t", "   "])
+def test_blank_date_is_refused_not_a_server_error(login, county, blank):
+    """Found by the hostile-input test: blanks passed InputRequired but parsed to nothing."""
+    before = count_rows(Contact)
+    data = contact_payload([county.person_a.id], occurred_at=blank)
+    r = login("manager").post(f"/households/{county.household_a.id}/contacts/new", data)
+    assert r.status_code == 200 and "Bitte Datum und Uhrzeit angeben." in r.text
+    assert count_rows(Contact) == before

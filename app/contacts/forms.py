@@ -245,8 +245,8 @@ class ContactForm(Form):
             )
 
     def validate_occurred_at(self, field: LocalDateTimeField) -> None:
-        if not field.data:
-            return
+        if not field.data:  # e.g. only blanks: InputRequired sees input, the parser none
+            raise ValidationError("Bitte Datum und Uhrzeit angeben.")
         if field.data.year < 2000:
             raise ValidationError("Bitte ein Datum ab 2000 angeben.")
         if local_to_utc(field.data) > utcnow() + timedelta(days=1):
