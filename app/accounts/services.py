@@ -8,6 +8,7 @@ from flask import current_app
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
+from app.accounts import roles
 from app.accounts.models import LoginThrottle, User
 from app.extensions import db
 from app.timeutil import utcnow
@@ -156,3 +157,18 @@ class _LazyDummyHash:
 
 
 _DUMMY_HASH = _LazyDummyHash()
+
+
+def active_volunteers(organisation_id: int) -> list[User]:
+    """Volunteers of an organisation who may be given tasks or appointments."""
+    return list(
+        db.session.scalars(
+            select(User)
+            .where(
+                User.organisation_id == organisation_id,
+                User.role == roles.VOLUNTEER,
+                User.is_active_account.is_(True),
+            )
+            .order_by(User.display_name)
+        )
+    )

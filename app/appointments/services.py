@@ -14,6 +14,7 @@ from werkzeug.routing import BuildError
 from app.access import household_scope
 from app.accounts import roles
 from app.accounts.models import User
+from app.accounts.services import active_volunteers
 from app.appointments.models import Appointment, AppointmentShare, CalendarToken
 from app.audit.services import record
 from app.consent import services as consent_services
@@ -95,17 +96,7 @@ def managers_for(user: User, team_id: int | None = None) -> list[User]:
 
 
 def volunteers_for(user: User) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.organisation_id == user.organisation_id,
-                User.role == roles.VOLUNTEER,
-                User.is_active_account.is_(True),
-            )
-            .order_by(User.display_name)
-        )
-    )
+    return active_volunteers(user.organisation_id)
 
 
 # --- appointments -----------------------------------------------------------------------------

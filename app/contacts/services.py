@@ -15,6 +15,7 @@ from sqlalchemy.orm import joinedload, selectinload
 from app.access import household_scope
 from app.accounts import roles
 from app.accounts.models import User
+from app.accounts.services import active_volunteers
 from app.audit.services import record
 from app.contacts import choices
 from app.contacts.models import Contact, ContactComment, ContactVersion, Task, Topic
@@ -159,17 +160,7 @@ def team_colleagues(user: User, household: Household) -> list[User]:
 
 
 def volunteers(household: Household) -> list[User]:
-    return list(
-        db.session.scalars(
-            select(User)
-            .where(
-                User.organisation_id == household.organisation_id,
-                User.role == roles.VOLUNTEER,
-                User.is_active_account.is_(True),
-            )
-            .order_by(User.display_name)
-        )
-    )
+    return active_volunteers(household.organisation_id)
 
 
 @dataclass
