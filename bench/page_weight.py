@@ -39,6 +39,7 @@ def main() -> None:
         "Haushaltsliste": "/households",
         "Haushalt (größter)": f"/households/{household_id}",
         "Person erfassen": f"/households/{household_id}/persons/new",
+        "Kontakt erfassen": f"/households/{household_id}/contacts/new",
     }
     rows = [
         "| page | HTML raw | HTML gzip | first load (HTML+CSS+JS+icon, gzip) | ≤ 14 KB? |",
