@@ -227,10 +227,17 @@ def build_office_hours(rng: random.Random, today: date) -> dict:
     manager = db.session.scalar(select(User).where(User.username == "manager"))
     shares = 0
     if volunteer and manager:
+        from app.appointments.services import sharing_consented
+
+        db.session.flush()
+        # Only appointments whose persons consented to sharing with volunteers.
         upcoming = [
             a
             for a in appointments
-            if a.manager_id == manager.id and a.status == "planned" and a.kind != "office_hour"
+            if a.manager_id == manager.id
+            and a.status == "planned"
+            and a.kind != "office_hour"
+            and sharing_consented(a)
         ][:4]
         for index, appointment in enumerate(upcoming):
             appointment.kind = "accompaniment"
