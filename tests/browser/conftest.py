@@ -66,3 +66,19 @@ def sign_in(page, username: str, password: str) -> None:
     page.fill("#password", password)
     page.click("button[type=submit]")
     page.wait_for_url("**/")
+
+
+def wait_until(page, script: str, arg=None, timeout_s: float = 15) -> None:
+    """Poll an async script with page.evaluate (which awaits its promise) until it is truthy.
+    page.wait_for_function would take a pending promise itself as a truthy answer."""
+    from playwright.sync_api import Error
+
+    for _ in range(int(timeout_s * 10)):
+        try:
+            if page.evaluate(script, arg):
+                return
+        except Error as error:  # the page navigated meanwhile (e.g. a reload): ask again
+            if "context was destroyed" not in str(error):
+                raise
+        page.wait_for_timeout(100)
+    raise AssertionError(f"timed out waiting for: {script}")

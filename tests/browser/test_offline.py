@@ -3,7 +3,7 @@ logout."""
 
 from __future__ import annotations
 
-from tests.browser.conftest import sign_in
+from tests.browser.conftest import sign_in, wait_until
 from tests.conftest import PASSWORD
 
 CACHE_KEYS_JS = "async () => (await caches.keys()).sort()"
@@ -38,7 +38,7 @@ def test_household_page_readable_offline_then_purged_on_logout(phone, county):
     sign_in(phone, "manager", PASSWORD)
     wait_for_service_worker(phone)
     phone.goto(household)
-    phone.wait_for_function(f"({PAGES_JS})().then(p => p.includes('{household}'))")
+    wait_until(phone, f"({PAGES_JS})().then(p => p.includes('{household}'))")
 
     phone.context.set_offline(True)
     phone.goto(household)

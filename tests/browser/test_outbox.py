@@ -8,7 +8,7 @@ from sqlalchemy import select
 
 from app.contacts.models import Contact
 from app.extensions import db
-from tests.browser.conftest import PHONE, sign_in
+from tests.browser.conftest import PHONE, sign_in, wait_until
 from tests.browser.test_offline import wait_for_service_worker
 from tests.conftest import PASSWORD
 from tests.contacts_helpers import seed_topics
@@ -20,6 +20,14 @@ pytestmark = pytest.mark.usefixtures("consented")
 def notes() -> list[str]:
     db.session.expire_all()
     return list(db.session.scalars(select(Contact.note)))
+
+
+def wait_until_outbox_empty(page) -> None:
+    wait_until(
+        page,
+        "window.WegbegleiterOutbox "
+        "? window.WegbegleiterOutbox.all().then(e => e.length === 0) : false",
+    )
 
 
 def open_entry(page, household: str) -> None:
@@ -94,7 +102,7 @@ def test_request_cut_after_server_received_it_is_not_doubled(phone_without_worke
     page.unroute("**/contacts/new")
 
     page.click("[data-outbox-send]")
-    page.wait_for_function("window.WegbegleiterOutbox.all().then(e => e.length === 0)")
+    wait_until_outbox_empty(page)
     page.wait_for_load_state("networkidle")  # the page reloads to show the sent contact
     assert notes() == ["Antwort ging verloren"]  # exactly once
 
@@ -114,7 +122,7 @@ def test_signed_out_entries_stay_until_signed_in(phone_without_worker, county, c
     assert "Nach Ablauf der Sitzung" not in notes()
     sign_in(page, "manager", PASSWORD)  # entries survive the login page...
     # ...and are sent from the first page after it.
-    page.wait_for_function("window.WegbegleiterOutbox.all().then(e => e.length === 0)")
+    wait_until_outbox_empty(page)
     page.goto(f"/households/{county.household_a.id}")
     page.wait_for_selector("#timeline >> text=Nach Ablauf der Sitzung", timeout=15000)
     assert notes().count("Nach Ablauf der Sitzung") == 1
