@@ -117,35 +117,32 @@ def test_consent_pdf_german_and_arabic(login, county):
     assert any("\u0600" <= ch <= "\u06ff" for ch in text)
 
 
-def test_consent_pdf_ukrainian_and_missing_translation(login, county):
+def test_consent_pdf_ukrainian_dari_and_unknown_language(login, county):
     b = login("manager")
     text = pdf_text(b.get(f"/persons/{county.person_a.id}/consent/form.pdf?lang=uk").data)
     assert "Згода на обробку персональних даних" in text
     text = pdf_text(b.get(f"/persons/{county.person_a.id}/consent/form.pdf?lang=prs").data)
-    assert "noch keine Übersetzung" in text
+    assert "Übersetzung: Dari" in text
+    # Unknown code, person without languages: German only.
     text = pdf_text(b.get(f"/persons/{county.person_a.id}/consent/form.pdf?lang=xx").data)
-    assert "Übersetzung" not in text
+    assert "Einwilligung in die Verarbeitung" in text and "Übersetzung" not in text
 
 
 def test_arabic_block_is_marked_rtl(app, county):
     from flask import render_template
 
     from app.consent import texts
+    from app.documents.catalogue import document
 
     with app.test_request_context():
         html = render_template(
             "consent/form_pdf.html",
             person=county.person_a,
-            german=texts.TEXTS["de"],
-            translation=texts.TEXTS["ar"],
-            language="ar",
-            language_name="العربية",
-            rtl=True,
-            note=texts.MACHINE_TRANSLATION_NOTE,
+            doc=document("ar"),
             version=texts.FORM_VERSION,
             months=24,
         )
-    assert 'lang="ar" dir="rtl"' in html
+    assert '<section class="block" lang="ar" dir="rtl">' in html
 
 
 def test_records_cannot_be_dated_before_the_newest_one(login, county):

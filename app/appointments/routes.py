@@ -23,6 +23,7 @@ from app.appointments import services
 from app.appointments.forms import AppointmentForm, EmptyForm, ShareForm, StatusForm
 from app.appointments.models import Appointment, AppointmentShare
 from app.audit.services import record
+from app.documents.web import STYLESHEETS, chosen, selector_options
 from app.extensions import db, htmx
 from app.timeutil import to_local, today
 
@@ -31,25 +32,6 @@ bp = Blueprint("appointments", __name__)
 volunteer_required = role_required(roles.VOLUNTEER)
 calendar_roles = role_required(roles.ADMIN, roles.TEAM_LEAD, roles.MANAGER, roles.VOLUNTEER)
 team_calendar_required = role_required(roles.ADMIN, roles.TEAM_LEAD)
-
-# Texts of the appointment card. Translations come with the languages issue: replace this
-# dict lookup by the person's language there (hook: card_texts()).
-CARD_TEXTS_DE = {
-    "title": "Terminkarte",
-    "date": "Datum",
-    "time": "Uhrzeit",
-    "place": "Ort",
-    "manager": "Ihre Ansprechperson",
-    "bring": "Bitte mitbringen",
-    "code": "Ihr Code für die Anmeldung",
-    "hint": "Bitte melden Sie sich mit diesem Code oder dem QR-Code am Empfang an.",
-    "default_bring": "Ausweis oder Aufenthaltspapier, diese Karte",
-}
-
-
-def card_texts(language: str = "de") -> dict[str, str]:
-    """Hook for the languages issue: texts of the card in the person's language."""
-    return CARD_TEXTS_DE
 
 
 def _appointment_or_404(appointment_id: int) -> Appointment:
@@ -251,26 +233,45 @@ def qr_data_uri(code: str) -> str:
     return segno.make(code, error="m").svg_data_uri(scale=4, border=2)
 
 
+def _card_context(appointment: Appointment) -> dict:
+    first = appointment.persons[0] if appointment.persons else None
+    return {
+        "appointment": appointment,
+        "start": to_local(appointment.starts_at),
+        "end": to_local(appointment.ends_at),
+        "doc": chosen(first.languages if first else ""),
+    }
+
+
+@bp.get("/appointments/<int:appointment_id>/card")
+@case_data_required
+def card_preview(appointment_id: int):
+    """The card as a web page in German and the client's language, with the selector."""
+    appointment = _appointment_or_404(appointment_id)
+    record("view", "appointment", appointment.id, "card preview")
+    db.session.commit()
+    return render_template(
+        "appointments/card_preview.html",
+        language_options=selector_options(),
+        **_card_context(appointment),
+    )
+
+
 @bp.get("/appointments/<int:appointment_id>/card.pdf")
 @case_data_required
 def card(appointment_id: int):
     from app.pdf import render_pdf
 
     appointment = _appointment_or_404(appointment_id)
-    record("print", "appointment", appointment.id, "card")
+    context = _card_context(appointment)
+    record("print", "appointment", appointment.id, f"card {context['doc'].code}")
     db.session.commit()
-    first = appointment.persons[0] if appointment.persons else None
     html = render_template(
-        "appointments/card_pdf.html",
-        appointment=appointment,
-        start=to_local(appointment.starts_at),
-        end=to_local(appointment.ends_at),
-        texts=card_texts(first.languages if first else "de"),
-        qr=qr_data_uri(appointment.short_code),
+        "appointments/card_pdf.html", qr=qr_data_uri(appointment.short_code), **context
     )
-    response = Response(render_pdf(html), mimetype="application/pdf")
+    response = Response(render_pdf(html, stylesheets=STYLESHEETS), mimetype="application/pdf")
     response.headers["Content-Disposition"] = (
-        f'inline; filename="termin-{appointment.short_code}.pdf"'
+        f'inline; filename="termin-{appointment.short_code}-{context["doc"].code}.pdf"'
     )
     return response
 

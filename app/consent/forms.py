@@ -18,7 +18,7 @@ class GiveConsentForm(Form):
         [Length(max=4000, message="Höchstens 4000 Zeichen.")],
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
     )
-    language = Select("Sprache des Formulars", choices=list(texts.LANGUAGES.items()))
+    language = Select("Sprache des Formulars", choices=texts.language_choices())
     form_version = text("Formularversion", 20, DataRequired("Bitte die Formularversion angeben."))
     method = Select("Wie erteilt", choices=list(services.METHODS.items()))
     given_on = GermanDateField(

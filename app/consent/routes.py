@@ -18,6 +18,8 @@ from app.access import case_data_required, person_or_404
 from app.audit.services import record
 from app.consent import services, texts
 from app.consent.forms import GiveConsentForm, WithdrawConsentForm
+from app.documents.languages import preferred
+from app.documents.web import STYLESHEETS, chosen, selector_options
 from app.extensions import db
 from app.pdf import render_pdf
 from app.timeutil import today
@@ -34,8 +36,10 @@ def consent_helpers() -> dict:
         "consent_labels": {
             "methods": services.METHODS,
             "states": services.STATES,
-            "languages": texts.LANGUAGES,
+            "languages": texts.language_names(),
         },
+        "consent_language_options": selector_options,
+        "consent_preferred_language": preferred,
     }
 
 
@@ -90,26 +94,21 @@ def withdraw(person_id: int):
 @case_data_required
 def form_pdf(person_id: int):
     person = person_or_404(current_user, person_id)
-    language = request.args.get("lang", "de")
-    if language not in texts.LANGUAGES:
-        language = "de"
-    months = current_app.config["RETENTION_MONTHS"]
+    doc = chosen(person.languages)
+    language = doc.code
     html = render_template(
         "consent/form_pdf.html",
         person=person,
-        german=texts.TEXTS["de"],
-        translation=texts.translation_for(language),
-        language=language,
-        language_name=texts.LANGUAGES[language],
-        rtl=language in texts.RTL_LANGUAGES,
-        note=texts.MACHINE_TRANSLATION_NOTE,
+        doc=doc,
         version=texts.FORM_VERSION,
-        months=months,
+        months=current_app.config["RETENTION_MONTHS"],
     )
     record("print", "person", person.id, f"consent form {language}")
     db.session.commit()
     return Response(
-        render_pdf(html),
+        render_pdf(html, stylesheets=STYLESHEETS),
         mimetype="application/pdf",
-        headers={"Content-Disposition": f'inline; filename="einwilligung-{person.id}.pdf"'},
+        headers={
+            "Content-Disposition": f'inline; filename="einwilligung-{person.id}-{language}.pdf"'
+        },
     )

@@ -4,7 +4,7 @@ the topic catalogue. Full pages normally, fragments for htmx requests."""
 from __future__ import annotations
 
 import contextlib
-from datetime import datetime
+from datetime import date, datetime
 
 from flask import (
     Blueprint,
@@ -34,6 +34,8 @@ from app.contacts.forms import (
     opts,
 )
 from app.contacts.models import Contact, Topic
+from app.documents import labels as document_labels
+from app.documents.web import STYLESHEETS, chosen, selector_options
 from app.extensions import db, htmx
 from app.households.models import Household
 from app.pdf import pdf_response, render_pdf
@@ -284,6 +286,8 @@ def show(contact_id: int):
         can_review=can_review,
         comment_form=CommentForm(),
         version_participants=participants,
+        doc=chosen(_contact_languages(contact)),
+        language_options=selector_options(),
         topic_labels={t.key: t.label for t in services.all_topics()},
         field_labels=services.FIELD_LABELS,
         today=today(),
@@ -431,6 +435,42 @@ def contact_pdf(contact_id: int):
     return pdf_response(
         render_pdf(html, stylesheets=["pdf.css"]),
         f"beratungsprotokoll-{day:%Y-%m-%d}-{contact.id}.pdf",
+    )
+
+
+def _contact_languages(contact: Contact) -> str:
+    """Languages to preselect a client document from: the interpreter's language of the
+    conversation, then the participants' languages."""
+    parts = [contact.interpreter_language] + [p.languages for p in contact.participants]
+    return ", ".join(x for x in parts if x)
+
+
+@bp.get("/contacts/<int:contact_id>/next-steps.pdf")
+@case_data_required
+def next_steps_pdf(contact_id: int):
+    """The next steps agreed in a conversation, for the client: German and the client's
+    language, who does what by when (open steps first, then done ones)."""
+    contact = _contact_or_404(contact_id)
+    doc = chosen(_contact_languages(contact))
+    record("export", "contact", contact.id, f"next steps pdf {doc.code}")
+    db.session.commit()
+    day = to_local(contact.occurred_at)
+    tasks = sorted(contact.tasks, key=lambda t: (t.status != "open", t.due_on or date.max, t.id))
+    html = render_template(
+        "contacts/next_steps_pdf.html",
+        doc=doc,
+        contact=contact,
+        tasks=tasks,
+        names=", ".join(p.native_name or p.full_name for p in contact.participants),
+        owners=document_labels.NEXT_STEP_OWNERS,
+        task_status=document_labels.TASK_STATUS,
+        org=_organisation_header(contact.household),
+        day=day,
+        printed_on=today(),
+    )
+    return pdf_response(
+        render_pdf(html, stylesheets=STYLESHEETS),
+        f"naechste-schritte-{day:%Y-%m-%d}-{contact.id}-{doc.code}.pdf",
     )
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import select
 
 from app.access import case_data_required, household_or_404, household_scope
 from app.audit.services import record
+from app.documents.web import STYLESHEETS, chosen, selector_options
 from app.extensions import db, htmx
 from app.households.models import Household
 from app.indicators import services as indicator_services
@@ -127,7 +128,14 @@ def show(plan_id: int):
     plan = plan_or_404(plan_id)
     record("view", "integration_plan", plan.id)
     db.session.commit()
-    return render_template("plans/show.html", plan=plan, **_plan_context(plan))
+    context = _plan_context(plan)
+    return render_template(
+        "plans/show.html",
+        plan=plan,
+        doc=chosen(_plan_language(plan, context["person"])),
+        language_options=selector_options(),
+        **context,
+    )
 
 
 def _plan_context(plan: IntegrationPlan) -> dict:
@@ -293,16 +301,25 @@ def close(plan_id: int):
     return redirect(url_for(".show", plan_id=plan.id))
 
 
+def _plan_language(plan: IntegrationPlan, person) -> str:
+    """Languages to preselect from: the plan's conversation language, then the person's."""
+    return ", ".join(x for x in (plan.language, person.languages if person else "") if x)
+
+
 @bp.get("/plans/<int:plan_id>/pdf")
 @case_data_required
 def pdf(plan_id: int):
     plan = plan_or_404(plan_id)
-    record("export", "integration_plan", plan.id, "PDF")
+    context = _plan_context(plan)
+    doc = chosen(_plan_language(plan, context["person"]))
+    record("export", "integration_plan", plan.id, f"PDF {doc.code}")
     db.session.commit()
-    html = render_template("plans/pdf.html", plan=plan, today=today(), **_plan_context(plan))
-    response = make_response(render_pdf(html))
+    html = render_template("plans/pdf.html", plan=plan, today=today(), doc=doc, **context)
+    response = make_response(render_pdf(html, stylesheets=STYLESHEETS))
     response.headers["Content-Type"] = "application/pdf"
-    response.headers["Content-Disposition"] = f'inline; filename="integrationsplan-{plan.id}.pdf"'
+    response.headers["Content-Disposition"] = (
+        f'inline; filename="integrationsplan-{plan.id}-{doc.code}.pdf"'
+    )
     return response
 
 
