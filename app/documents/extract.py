@@ -52,7 +52,8 @@ def all_msgids() -> set[str]:
 def template_catalog() -> Catalog:
     catalog = Catalog(domain="documents", project="Wegbegleiter client documents")
     for msgid, places in template_msgids().items():
-        catalog.add(msgid, locations=[(p.rsplit(":", 1)[0], int(p.rsplit(":", 1)[1])) for p in places])
+        locations = [(path, int(line)) for path, line in (p.rsplit(":", 1) for p in places)]
+        catalog.add(msgid, locations=locations)
     for msgid in sorted(dynamic_msgids()):
         if msgid not in catalog:
             catalog.add(msgid, locations=[("app/documents/labels.py", 0)])
