@@ -315,7 +315,7 @@ def pdf(plan_id: int):
     record("export", "integration_plan", plan.id, f"PDF {doc.code}")
     db.session.commit()
     html = render_template("plans/pdf.html", plan=plan, today=today(), doc=doc, **context)
-    response = make_response(render_pdf(html, stylesheets=STYLESHEETS))
+    response = make_response(render_pdf(html, stylesheets=[*STYLESHEETS, "plan-pdf.css"]))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = (
         f'inline; filename="integrationsplan-{plan.id}-{doc.code}.pdf"'
