@@ -333,3 +333,15 @@ def test_pdf_print_is_audited_with_its_language(docs, login, ctx):
     _get_pdf(login("manager"), f"{docs.urls['next_steps']}?lang=ti")
     details = db.session.scalars(select(AuditEvent.detail)).all()
     assert "next steps pdf ti" in details
+
+
+def test_client_documents_do_not_follow_the_staff_interface_language(docs, county, login, ctx):
+    """A manager working in English still prints German + the client's language: the plan's
+    field names come from the interface's lazy labels, but the document takes their German."""
+    county.users["manager"].locale = "en"
+    db.session.commit()
+    pdf = _get_pdf(login("manager"), f"{docs.urls['plan']}?lang=ar")
+    text = " ".join(logical_text(pdf).split())
+    assert "Deutsche Sprache" in text and "German language" not in text
+    assert strip_marks(str(document("ar").tr("Deutsche Sprache"))) in text
+    assert "Verantwortlich: Klient:in" in text

@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import case_data_required, household_or_404, role_required
@@ -171,7 +172,7 @@ def new(household_id: int):
     form = _form(household)
     saved, clashes = _save(form, household, None)
     if saved:
-        flash("Termin angelegt.", "success")
+        flash(_("Termin angelegt."), "success")
         return redirect(url_for(".show", appointment_id=saved.id))
     return render_template(
         "appointments/form.html", form=form, household=household, appointment=None, clashes=clashes
@@ -185,7 +186,7 @@ def edit(appointment_id: int):
     form = _form(appointment.household, appointment)
     saved, clashes = _save(form, appointment.household, appointment)
     if saved:
-        flash("Termin gespeichert.", "success")
+        flash(_("Termin gespeichert."), "success")
         return redirect(url_for(".show", appointment_id=saved.id))
     return render_template(
         "appointments/form.html",
@@ -212,6 +213,8 @@ def show(appointment_id: int):
         )
         if appointment.status == "planned"
         else [],
+        doc=_card_context(appointment)["doc"],
+        language_options=selector_options(),
     )
 
 
@@ -223,9 +226,9 @@ def status(appointment_id: int):
     if form.validate_on_submit():
         services.set_status(current_user, appointment, form.status.data)
         db.session.commit()
-        flash(f"Status: {appointment.status_label}.", "success")
+        flash(_("Status: %(status)s.", status=appointment.status_label), "success")
     else:
-        flash("Der Status konnte nicht geändert werden.", "error")
+        flash(_("Der Status konnte nicht geändert werden."), "error")
     return redirect(url_for(".show", appointment_id=appointment.id))
 
 
@@ -292,12 +295,9 @@ def share(appointment_id: int):
         form.meeting_point.data = appointment.place
     if form.validate_on_submit():
         if not form.volunteer_ids.data:
-            form.volunteer_ids.errors.append("Bitte mindestens eine Person auswählen.")
+            form.volunteer_ids.errors.append(_("Bitte mindestens eine Person auswählen."))
         elif not services.sharing_consented(appointment):
-            form.volunteer_ids.errors.append(
-                "Ohne Einwilligung zur Weitergabe an Ehrenamtliche kann dieser Termin nicht "
-                "geteilt werden. Bitte zuerst die Einwilligung auf der Personenseite erfassen."
-            )
+            form.volunteer_ids.errors.append(services.no_sharing_consent_message())
         else:
             by_id = {v.id: v for v in volunteers}
             options = {
@@ -310,7 +310,7 @@ def share(appointment_id: int):
             for volunteer_id in form.volunteer_ids.data:
                 services.share(current_user, appointment, by_id[volunteer_id], options)
             db.session.commit()
-            flash("Termin geteilt.", "success")
+            flash(_("Termin geteilt."), "success")
             return redirect(url_for(".show", appointment_id=appointment.id))
     return render_template(
         "appointments/share.html",
@@ -331,7 +331,7 @@ def unshare(appointment_id: int, share_id: int):
     if EmptyForm().validate_on_submit():
         services.revoke_share(current_user, item)
         db.session.commit()
-        flash("Teilen beendet.", "success")
+        flash(_("Teilen beendet."), "success")
     return redirect(url_for(".share", appointment_id=appointment.id))
 
 
@@ -358,7 +358,7 @@ def volunteer_answer(share_id: int):
             "appointments/volunteer.html", views=views, form=form, error=error.message
         ), (400 if known else 404)
     db.session.commit()
-    flash("Danke, Ihre Antwort ist gespeichert.", "success")
+    flash(_("Danke, Ihre Antwort ist gespeichert."), "success")
     return redirect(url_for(".volunteer_index"))
 
 
@@ -398,7 +398,7 @@ def calendar_revoke():
     if EmptyForm().validate_on_submit():
         services.revoke_calendar_tokens(current_user)
         db.session.commit()
-        flash("Kalender-Link widerrufen.", "success")
+        flash(_("Kalender-Link widerrufen."), "success")
     return redirect(url_for(".calendar"))
 
 

@@ -13,11 +13,13 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
 from app.access import case_data_required, household_or_404, household_scope
 from app.audit.services import record
+from app.documents import labels as document_labels
 from app.documents.web import STYLESHEETS, chosen, selector_options
 from app.extensions import db, htmx
 from app.households.models import Household
@@ -66,7 +68,7 @@ def goal_or_404(goal_id: int) -> Goal:
 
 
 def _person_choices(household: Household) -> list[tuple[int, str]]:
-    return [(0, "den ganzen Haushalt")] + [(p.id, p.full_name) for p in household.members]
+    return [(0, _("den ganzen Haushalt"))] + [(p.id, p.full_name) for p in household.members]
 
 
 def _person(household: Household, person_id: int | None):
@@ -82,7 +84,7 @@ def _person(household: Household, person_id: int | None):
 @case_data_required
 def overview(household_id: int):
     household = household_or_404(current_user, household_id)
-    record("view", "household", household.id, "Pläne und Verweisungen")
+    record("view", "household", household.id, "Pläne und Verweisungen")  # i18n: not UI
     db.session.commit()
     extension = services.extension_of(household)
     start = indicator_services.counselling_start(household)
@@ -117,7 +119,7 @@ def new_plan(household_id: int):
             form.interpreter.data,
         )
         db.session.commit()
-        flash("Integrationsplan angelegt.", "success")
+        flash(_("Integrationsplan angelegt."), "success")
         return redirect(url_for(".show", plan_id=plan.id))
     return render_template("plans/plan_form.html", form=form, household=household)
 
@@ -168,7 +170,7 @@ def areas(plan_id: int):
         }
         services.save_areas(plan, data)
         db.session.commit()
-        flash("Bedarfe und Ressourcen gespeichert.", "success")
+        flash(_("Bedarfe und Ressourcen gespeichert."), "success")
         return redirect(url_for(".show", plan_id=plan.id))
     return render_template("plans/areas.html", form=form, plan=plan, choices_=choices)
 
@@ -188,7 +190,7 @@ def new_goal(plan_id: int):
             form.title.errors = [str(exc)]
         else:
             db.session.commit()
-            flash("Ziel angelegt.", "success")
+            flash(_("Ziel angelegt."), "success")
             return redirect(url_for(".show", plan_id=plan.id))
     return render_template("plans/goal_form.html", form=form, plan=plan)
 
@@ -208,7 +210,7 @@ def goal_status(goal_id: int):
         else:
             db.session.commit()
     else:
-        error = "Bitte einen Status aus der Liste wählen."
+        error = _("Bitte einen Status aus der Liste wählen.")
     if htmx:  # htmx swaps only 2xx answers; the message is part of the fragment
         return render_template(
             "plans/_goal.html", goal=goal, error=error, choices_=choices, plan=goal.plan
@@ -221,7 +223,7 @@ def goal_status(goal_id: int):
             ),
             422,
         )
-    flash("Status gespeichert.", "success")
+    flash(_("Status gespeichert."), "success")
     return redirect(url_for(".show", plan_id=goal.plan_id, _anchor=f"goal-{goal.id}"))
 
 
@@ -239,7 +241,7 @@ def new_step(goal_id: int):
             form.review_on.data,
         )
         db.session.commit()
-        flash("Schritt angelegt.", "success")
+        flash(_("Schritt angelegt."), "success")
         return redirect(url_for(".show", plan_id=goal.plan_id, _anchor=f"goal-{goal.id}"))
     return render_template("plans/step_form.html", form=form, goal=goal)
 
@@ -254,9 +256,11 @@ def review(plan_id: int):
     if form.validate_on_submit():
         services.add_review(current_user, plan, form.reviewed_on.data, form.note.data.strip())
         db.session.commit()
-        flash("Überprüfung festgehalten.", "success")
+        flash(_("Überprüfung festgehalten."), "success")
         return redirect(url_for(".show", plan_id=plan.id))
-    return render_template("plans/simple_form.html", form=form, plan=plan, title="Plan überprüfen")
+    return render_template(
+        "plans/simple_form.html", form=form, plan=plan, title=_("Plan überprüfen")
+    )
 
 
 @bp.route("/plans/<int:plan_id>/agree", methods=["GET", "POST"])
@@ -274,9 +278,11 @@ def agree(plan_id: int):
             form.signed_by.errors = [str(exc)]
         else:
             db.session.commit()
-            flash(f"Version {version.version} vereinbart und unterschrieben.", "success")
+            flash(_("Version %(n)s vereinbart und unterschrieben.", n=version.version), "success")
             return redirect(url_for(".show", plan_id=plan.id))
-    return render_template("plans/simple_form.html", form=form, plan=plan, title="Plan vereinbaren")
+    return render_template(
+        "plans/simple_form.html", form=form, plan=plan, title=_("Plan vereinbaren")
+    )
 
 
 @bp.post("/plans/<int:plan_id>/close")
@@ -295,9 +301,9 @@ def close(plan_id: int):
             flash(str(exc), "error")
         else:
             db.session.commit()
-            flash("Plan abgeschlossen.", "success")
+            flash(_("Plan abgeschlossen."), "success")
     else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
     return redirect(url_for(".show", plan_id=plan.id))
 
 
@@ -314,7 +320,14 @@ def pdf(plan_id: int):
     doc = chosen(_plan_language(plan, context["person"]))
     record("export", "integration_plan", plan.id, f"PDF {doc.code}")
     db.session.commit()
-    html = render_template("plans/pdf.html", plan=plan, today=today(), doc=doc, **context)
+    html = render_template(
+        "plans/pdf.html",
+        plan=plan,
+        today=today(),
+        doc=doc,
+        labels=document_labels.plan_labels(),
+        **context,
+    )
     response = make_response(render_pdf(html, stylesheets=[*STYLESHEETS, "plan-pdf.css"]))
     response.headers["Content-Type"] = "application/pdf"
     response.headers["Content-Disposition"] = (
@@ -342,7 +355,7 @@ def new_referral(household_id: int):
             current_user, household, _person(household, form.person_id.data), data
         )
         db.session.commit()
-        flash("Verweisung festgehalten.", "success")
+        flash(_("Verweisung festgehalten."), "success")
         return redirect(url_for(".overview", household_id=household.id))
     return render_template(
         "plans/referral_form.html", form=form, household=household, referral=None
@@ -366,7 +379,7 @@ def edit_referral(referral_id: int):
         data["person_id"] = person.id if person else None
         services.update_referral(referral, data)
         db.session.commit()
-        flash("Verweisung gespeichert.", "success")
+        flash(_("Verweisung gespeichert."), "success")
         return redirect(url_for(".overview", household_id=household.id))
     return render_template(
         "plans/referral_form.html", form=form, household=household, referral=referral
@@ -391,7 +404,7 @@ def extend(household_id: int):
             form.reason.errors = [str(exc)]
         else:
             db.session.commit()
-            flash("Beratung auf vier Jahre verlängert.", "success")
+            flash(_("Beratung auf vier Jahre verlängert."), "success")
             return redirect(url_for(".overview", household_id=household.id))
     return render_template("plans/extend.html", form=form, household=household)
 
@@ -410,7 +423,7 @@ def networking():
         }
         services.add_networking(current_user, data)
         db.session.commit()
-        flash("Netzwerkkontakt festgehalten.", "success")
+        flash(_("Netzwerkkontakt festgehalten."), "success")
         return redirect(url_for(".networking"))
     contacts = db.session.scalars(
         select(NetworkingContact)
