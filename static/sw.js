@@ -68,8 +68,10 @@ async function keepContactForm(path) {
 }
 
 function markOffline(body, cachedAt) {
-  const when = new Date(cachedAt).toLocaleString("de-DE", {dateStyle: "short", timeStyle: "short"});
-  const banner = `<p class="flash offline-copy" role="status">Offline-Kopie vom ${when}</p>`;
+  const when = new Date(cachedAt).toLocaleString(SETTINGS.locale, {dateStyle: "short", timeStyle: "short"});
+  // The text comes from the server in the interface language (app/pwa/routes.py).
+  const text = SETTINGS.texts.offlineCopy.split("%(when)s").join(when);
+  const banner = `<p class="flash offline-copy" role="status">${text.replace(/</g, "&lt;")}</p>`;
   return body.replace('<main id="main">', `<main id="main">${banner}`);
 }
 
