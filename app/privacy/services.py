@@ -10,6 +10,7 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
@@ -177,7 +178,7 @@ def corrections_section(person: Person) -> list[dict]:
             _("Alt"): c.old_value,
             _("Neu"): c.new_value,
             _("Grund"): c.reason,
-            _("Von"): c.user.display_name if c.user else "",
+            pgettext("geändert von", "Von"): c.user.display_name if c.user else "",
         }
         for c in corrections(person)
     ]
