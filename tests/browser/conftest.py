@@ -35,6 +35,25 @@ def live_server(app: Flask) -> Iterator[str]:
     thread.join(timeout=5)
 
 
+class GermanBrowser:
+    """The browser with German as its language (Accept-Language, navigator.language): the
+    interface follows the browser's preference, and these tests read the German texts."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        kwargs.setdefault("locale", "de-DE")
+        return self._browser.new_context(**kwargs)
+
+    def new_page(self, **kwargs):
+        kwargs.setdefault("locale", "de-DE")
+        return self._browser.new_page(**kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
     if not shutil.which(CHROMIUM):
@@ -46,7 +65,7 @@ def chromium() -> Iterator[object]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield GermanBrowser(browser)
         browser.close()
 
 
