@@ -96,7 +96,16 @@ def template_strings(path: Path, env: Environment | None = None) -> list[str]:
 
 # A literal that is not interface text (a password deny-list, a data value) says so on its line.
 OPT_OUT = "# i18n: not ui"
-GETTEXT_NAMES = {"_", "_l", "gettext", "lazy_gettext", "ngettext", "lazy_ngettext", "pgettext"}
+GETTEXT_NAMES = {
+    "_",
+    "_l",
+    "gettext",
+    "lazy_gettext",
+    "ngettext",
+    "lazy_ngettext",
+    "pgettext",
+    "lazy_pgettext",
+}
 VALIDATORS = {
     "DataRequired",
     "InputRequired",
@@ -181,7 +190,7 @@ def python_strings(path: Path) -> list[str]:
             inside_gettext.add(id(node))
             for child in ast.walk(node):
                 inside_gettext.add(id(child))
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [line.lower() for line in path.read_text(encoding="utf-8").splitlines()]
     return [
         f"{line}: {text}"
         for line, text in sorted(set(found))

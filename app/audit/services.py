@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 
 from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from sqlalchemy import select, text
 
@@ -18,7 +19,7 @@ ACTION_LABELS = {
     "update": _l("geändert"),
     "close": _l("abgeschlossen"),
     "reopen": _l("wieder geöffnet"),
-    "login": _l("Anmeldung"),
+    "login": lazy_pgettext("Protokoll", "Anmeldung"),  # not the office-hour check-in
     "login_failed": _l("Anmeldung fehlgeschlagen"),
     "login_locked": _l("Anmeldung gesperrt"),
     "logout": _l("Abmeldung"),

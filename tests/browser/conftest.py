@@ -35,9 +35,10 @@ def live_server(app: Flask) -> Iterator[str]:
     thread.join(timeout=5)
 
 
-class GermanBrowser:
-    """The browser with German as its language (Accept-Language, navigator.language): the
-    interface follows the browser's preference, and these tests read the German texts."""
+class _GermanChromium:
+    """The browser, whose new contexts ask for German unless a test says otherwise: the
+    interface follows the browser's language, and headless Chromium asks for en-US (its
+    --lang switch does not change that; only a context's locale does)."""
 
     def __init__(self, browser) -> None:
         self._browser = browser
@@ -45,10 +46,6 @@ class GermanBrowser:
     def new_context(self, **kwargs):
         kwargs.setdefault("locale", "de-DE")
         return self._browser.new_context(**kwargs)
-
-    def new_page(self, **kwargs):
-        kwargs.setdefault("locale", "de-DE")
-        return self._browser.new_page(**kwargs)
 
     def __getattr__(self, name: str):
         return getattr(self._browser, name)
@@ -65,7 +62,7 @@ def chromium() -> Iterator[object]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield GermanBrowser(browser)
+        yield _GermanChromium(browser)
         browser.close()
 
 
