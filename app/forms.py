@@ -6,6 +6,8 @@ import unicodedata
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
@@ -15,7 +17,7 @@ from wtforms.validators import Length, Optional, ValidationError
 # Bidi embeddings, overrides and isolates can disguise text (e.g. U+202E turns "txt.exe" around).
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
 _ALLOWED_CONTROLS = frozenset("\t\n\r")
-CONTROL_MESSAGE = (
+CONTROL_MESSAGE = _l(
     "Bitte keine Steuerzeichen eingeben (z. B. unsichtbare Zeichen aus kopiertem Text)."
 )
 
@@ -57,20 +59,20 @@ class Form(FlaskForm):
             raw = [v for v in (field.raw_data or []) if isinstance(v, str)]
             texts = [*raw, field.data] if isinstance(field.data, str) else raw
             if any(has_forbidden_characters(t) for t in texts):
-                field.errors = [CONTROL_MESSAGE]
+                field.errors = [str(CONTROL_MESSAGE)]
                 valid = False
             elif field.name in not_finite:
-                field.errors = ["Bitte eine gültige Zahl angeben."]
+                field.errors = [_("Bitte eine gültige Zahl angeben.")]
                 valid = False
         return valid
 
 
-def no_future(message: str = "Das Datum darf nicht in der Zukunft liegen.") -> callable:
+def no_future(message: str | None = None) -> callable:
     from app.timeutil import today
 
     def check(form: Form, field: DateField) -> None:
         if field.data and field.data > today():
-            raise ValidationError(message)
+            raise ValidationError(message or _("Das Datum darf nicht in der Zukunft liegen."))
 
     return check
 
@@ -86,7 +88,7 @@ def not_before(other_field: str, message: str) -> callable:
 
 def reasonable_date(form: Form, field: DateField) -> None:
     if field.data and field.data < date(1900, 1, 1):
-        raise ValidationError("Bitte ein Datum nach 1900 angeben.")
+        raise ValidationError(_("Bitte ein Datum nach 1900 angeben."))
 
 
 class GermanDateField(DateField):
@@ -96,13 +98,13 @@ class GermanDateField(DateField):
         super().__init__(
             label, validators or [Optional()], format=["%Y-%m-%d", "%d.%m.%Y"], **kwargs
         )
-        self.invalid_value_message = "Bitte ein gültiges Datum angeben (TT.MM.JJJJ)."
+        self.invalid_value_message = _l("Bitte ein gültiges Datum angeben (TT.MM.JJJJ).")
 
 
 def text(label: str, max_length: int, *validators, **kwargs) -> StringField:
     return StringField(
         label,
-        [*validators, Length(max=max_length, message=f"Höchstens {max_length} Zeichen.")],
+        [*validators, Length(max=max_length, message=_l("Höchstens %(n)s Zeichen.", n=max_length))],
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
         **kwargs,
     )

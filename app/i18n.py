@@ -126,6 +126,7 @@ KEYWORDS = {
     "lazy_gettext": None,
     "lazy_ngettext": (1, 2),
     "pgettext": ((1, "c"), 2),
+    "lazy_pgettext": ((1, "c"), 2),
 }
 METHOD_MAP = [
     ("app/documents/**.py", "ignore"),  # client documents have their own catalogues

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 
 from flask import Flask, render_template, request, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
@@ -59,7 +60,8 @@ def register_web(app: Flask) -> None:
     importlib.import_module("app.privacy.features")
 
     login_manager.login_view = "auth.login"
-    login_manager.login_message = "Bitte melden Sie sich an."
+    login_manager.login_message = _l("Bitte melden Sie sich an.")
+    login_manager.localize_callback = str  # the flashed text is stored: a plain string
     login_manager.login_message_category = "info"
     login_manager.session_protection = "strong"
 

@@ -1,6 +1,25 @@
 // Progressive enhancement only: every page works without this file.
 document.documentElement.classList.add("js");
 
+// Texts for the scripts come from the page (templates/base.html, #ui-texts) in the interface
+// language; %(name)s placeholders are filled from `values`. Scripts hold no interface text.
+window.wbText = (key, values) => {
+  if (!window.wbText.texts) {
+    const block = document.getElementById("ui-texts");
+    try {
+      window.wbText.texts = block ? JSON.parse(block.textContent) : {};
+    } catch (error) {
+      window.wbText.texts = {};
+    }
+  }
+  let text = window.wbText.texts[key] || key;
+  for (const [name, value] of Object.entries(values || {})) {
+    text = text.split(`%(${name})s`).join(String(value));
+  }
+  return text;
+};
+window.wbLocale = () => document.documentElement.lang || "de";
+
 // htmx requests carry the CSRF token from the page's meta tag (forms carry their own field).
 document.addEventListener("htmx:configRequest", (event) => {
   const meta = document.querySelector('meta[name="csrf-token"]');

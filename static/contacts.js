@@ -65,7 +65,7 @@
         const hint = document.createElement("p");
         hint.className = "flash";
         hint.setAttribute("role", "status");
-        hint.textContent = "Entwurf der Notiz wiederhergestellt.";
+        hint.textContent = window.wbText("draftRestored"); // text: templates/base.html
         note.parentNode.insertBefore(hint, note);
       }
     }

@@ -7,6 +7,7 @@
 // the reason (kept for correction), 401 (signed out: kept, user asked to sign in) or 403/404.
 (() => {
   const DB = "wegbegleiter-outbox";
+  const t = (key, values) => window.wbText(key, values); // texts: templates/base.html
   const STORE = "entries";
 
   function db() {
@@ -39,7 +40,7 @@
     const key = form.querySelector("[name=idempotency_key]").value;
     return {
       key, url: form.action, fields, household: form.dataset.household || "",
-      label: form.dataset.outboxLabel || "Kontakt", createdAt: new Date().toISOString(),
+      label: form.dataset.outboxLabel || t("outboxDefaultLabel"), createdAt: new Date().toISOString(),
       state: "waiting", reason: "",
     };
   }
@@ -68,7 +69,7 @@
     }
     if (response.status === 201) return {result: "sent"};
     if (response.status === 401 || response.type === "opaqueredirect") return {result: "signin"};
-    const reason = (await response.text()).slice(0, 500) || `Fehler ${response.status}`;
+    const reason = (await response.text()).slice(0, 500) || t("outboxError", {status: response.status});
     return {result: "rejected", status: response.status, reason};
   }
 
@@ -119,7 +120,9 @@
     const badge = document.getElementById("outbox-count");
     if (badge) {
       badge.hidden = entries.length === 0;
-      badge.textContent = waiting.length ? `${waiting.length} wartet auf Senden` : `${entries.length} abgelehnt`;
+      badge.textContent = waiting.length
+        ? t("outboxWaitingCount", {n: waiting.length})
+        : t("outboxRejectedCount", {n: entries.length});
     }
     const panel = document.getElementById("outbox");
     if (!panel) return;
@@ -128,12 +131,13 @@
     panel.hidden = mine.length === 0;
     const list = panel.querySelector("ul");
     list.innerHTML = mine.map((e) => {
-      const when = new Date(e.createdAt).toLocaleString("de-DE", {dateStyle: "short", timeStyle: "short"});
+      const when = new Date(e.createdAt).toLocaleString(window.wbLocale(), {dateStyle: "short", timeStyle: "short"});
       const note = e.state === "rejected"
-        ? `<strong>Abgelehnt:</strong> ${esc(e.reason)}`
-        : (e.reason === "signin" ? "wartet – bitte neu anmelden" : "wartet auf Senden");
-      return `<li data-key="${esc(e.key)}">${esc(e.label)} vom ${esc(when)}: ${note}`
-        + (e.state === "rejected" ? ` <button type="button" data-discard="${esc(e.key)}">Verwerfen</button>` : "")
+        ? `<strong>${esc(t("outboxRejected"))}</strong> ${esc(e.reason)}`
+        : esc(e.reason === "signin" ? t("outboxSignIn") : t("outboxWaiting"));
+      const entry = t("outboxEntry", {label: esc(e.label), when: esc(when), state: note});
+      return `<li data-key="${esc(e.key)}">${entry}`
+        + (e.state === "rejected" ? ` <button type="button" data-discard="${esc(e.key)}">${esc(t("outboxDiscard"))}</button>` : "")
         + "</li>";
     }).join("");
   }
@@ -164,7 +168,7 @@
       notice.setAttribute("role", "status");
       form.prepend(notice);
     }
-    notice.textContent = "Ohne Verbindung: auf dem Gerät gespeichert. Wird gesendet, sobald Netz da ist.";
+    notice.textContent = t("outboxSavedOffline");
   }
 
   async function enqueue(form) {
@@ -245,7 +249,7 @@
     if (target.matches("[data-outbox-send]")) sendAll();
     const key = target.dataset && target.dataset.discard;
     // Discarding is the only way an entry leaves without being sent, and only on request.
-    if (key && window.confirm("Diesen nicht gesendeten Eintrag endgültig verwerfen?")) {
+    if (key && window.confirm(t("outboxDiscardConfirm"))) {
       await Outbox.remove(key);
       render();
     }

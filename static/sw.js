@@ -67,9 +67,23 @@ async function keepContactForm(path) {
   }
 }
 
+// The kept page brings its own texts (#ui-texts, templates/base.html) in the language it was
+// shown in; the worker's SETTINGS (app/pwa/routes.py) are the fallback.
+function pageTexts(body) {
+  const block = body.match(/<script type="application\/json" id="ui-texts">([\s\S]*?)<\/script>/);
+  try {
+    return block ? JSON.parse(block[1]) : {};
+  } catch (error) {
+    return {};
+  }
+}
+
 function markOffline(body, cachedAt) {
-  const when = new Date(cachedAt).toLocaleString("de-DE", {dateStyle: "short", timeStyle: "short"});
-  const banner = `<p class="flash offline-copy" role="status">Offline-Kopie vom ${when}</p>`;
+  const lang = (body.match(/<html lang="([\w-]+)"/) || [])[1] || SETTINGS.locale;
+  const when = new Date(cachedAt).toLocaleString(lang, {dateStyle: "short", timeStyle: "short"});
+  const template = pageTexts(body).offlineCopy || SETTINGS.texts.offlineCopy;
+  const text = template.split("%(when)s").join(when);
+  const banner = `<p class="flash offline-copy" role="status">${text.replace(/</g, "&lt;")}</p>`;
   return body.replace('<main id="main">', `<main id="main">${banner}`);
 }
 

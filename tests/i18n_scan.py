@@ -96,7 +96,16 @@ def template_strings(path: Path, env: Environment | None = None) -> list[str]:
 
 # A literal that is not interface text (a password deny-list, a data value) says so on its line.
 OPT_OUT = "# i18n: not ui"
-GETTEXT_NAMES = {"_", "_l", "gettext", "lazy_gettext", "ngettext", "lazy_ngettext", "pgettext"}
+GETTEXT_NAMES = {
+    "_",
+    "_l",
+    "gettext",
+    "lazy_gettext",
+    "ngettext",
+    "lazy_ngettext",
+    "pgettext",
+    "lazy_pgettext",
+}
 VALIDATORS = {
     "DataRequired",
     "InputRequired",
@@ -183,5 +192,56 @@ def python_strings(path: Path) -> list[str]:
                 inside_gettext.add(id(child))
     lines = [line.lower() for line in path.read_text(encoding="utf-8").splitlines()]
     return [
-        f"{line}: {text}" for line, text in sorted(set(found)) if OPT_OUT not in lines[line - 1]
+        f"{line}: {text}"
+        for line, text in sorted(set(found))
+        if OPT_OUT not in lines[line - 1].lower()
     ]
+
+
+# --- static JavaScript -------------------------------------------------------------------------
+
+# Scripts cannot call gettext: their texts come from the page (templates/base.html, #ui-texts)
+# or from the server (the service worker's SETTINGS). A string literal in a script that reads
+# as prose, is German, or is written straight into the page is reported.
+JS_STRING = re.compile(r'"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|`(?:[^`\\]|\\.)*`')
+JS_LINE_COMMENT = re.compile(r"(^|\s)//.*$", re.MULTILINE)
+JS_BLOCK_COMMENT = re.compile(r"/\*.*?\*/", re.DOTALL)
+JS_SINK = re.compile(
+    r"(?:\.(?:textContent|innerText|title|placeholder)\s*=|\b(?:alert|confirm|prompt)\()\s*$"
+)
+JS_NOT_TEXT = re.compile(
+    r"(?:className\s*=|classList\.\w+\(|setAttribute\(|querySelector\w*\()\s*$"
+)
+JS_PROSE = re.compile(r"[^\W\d_]{2,}[,:.!?]? [^\W\d_]{2,}")
+JS_WORD_TITLE = re.compile(r"[A-ZÄÖÜ][a-zäöüß]+[:.!?]?")
+JS_SPACED_WORD = re.compile(r"[^\W\d_]{2,} |\s[^\W\d_]{2,}")
+
+
+def _js_visible(literal: str, before: str) -> bool:
+    body = literal[1:-1]
+    has_markup = bool(re.search(r"<[a-z/][^>]*>", body))
+    text = re.sub(r"\$\{[^}]*\}", PLACEHOLDER, body)  # template substitutions
+    text = re.sub(r"<[^>]*>", PLACEHOLDER, text)  # markup built in the script
+    if not _words(text) or JS_NOT_TEXT.search(before):
+        return False
+    return bool(
+        GERMAN.search(text)
+        or JS_PROSE.search(text)
+        or JS_SINK.search(before)
+        or JS_WORD_TITLE.fullmatch(text.strip())
+        or has_markup
+        or (PLACEHOLDER in text and JS_SPACED_WORD.search(text))
+    )
+
+
+def script_strings(path: Path) -> list[str]:
+    """Unmarked user-visible literals of one script, as 'line: text'."""
+    source = JS_BLOCK_COMMENT.sub(lambda m: "\n" * m.group().count("\n"), path.read_text("utf-8"))
+    source = JS_LINE_COMMENT.sub(r"\1", source)
+    found = []
+    for match in JS_STRING.finditer(source):
+        before = source[source.rfind("\n", 0, match.start()) + 1 : match.start()]
+        if _js_visible(match.group(), before):
+            line = source.count("\n", 0, match.start()) + 1
+            found.append(f"{line}: {match.group()[1:-1]}")
+    return found

@@ -163,3 +163,18 @@ def test_deactivated_user_session_ends(login, county, ctx):
     admin = login("admin")
     admin.post(f"/admin/users/{county.users['colleague'].id}/deactivate", {"confirm": "y"})
     assert manager.get("/households").status_code == 302  # back to the login page
+
+
+def test_admin_pages_speak_english(login, county):
+    b = login("admin")
+    english = {"Accept-Language": "en"}
+    users = b.get("/admin/users/", headers=english).get_data(as_text=True)
+    assert "Accounts" in users and "Integration manager" in users and "Deactivate" in users
+    assert "Integrationsmanager:in" not in users and "Deaktivieren" not in users
+    audit = b.get("/admin/audit/", headers=english).get_data(as_text=True)
+    assert "Audit log" in audit and "Action" in audit and "Aktion" not in audit
+    home = b.get("/", headers=english).get_data(as_text=True)
+    assert "Manage accounts" in home and "active household" in home
+    assert "Konten verwalten" not in home
+    missing = b.get("/households/999999", headers=english).get_data(as_text=True)
+    assert "Not found" in missing and "Nicht gefunden" not in missing

@@ -50,3 +50,11 @@ def test_admin_maintains_contact_details(county, login, ctx):
     assert county.county.phone == "07161 1"
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.object_type == "organisation"))
     assert event.detail == "fields: address, phone, email"
+
+
+def test_finder_speaks_the_browser_language(county, browser, ctx):
+    english = browser.get(
+        f"/zustaendigkeit?municipality_id={county.town_a.id}", headers={"Accept-Language": "en"}
+    ).get_data(as_text=True)
+    assert "Who is responsible for me?" in english and "Responsible:" in english
+    assert "Wer ist für mich zuständig?" not in english and "Zuständig:" not in english

@@ -269,3 +269,21 @@ def test_unknown_ids_give_404(login, county):
         "/persons/abc",
     ):
         assert b.get(url).status_code == 404, url
+
+
+def test_household_and_person_pages_speak_english(login, county):
+    b = login("manager")
+    english = {"Accept-Language": "en"}
+    page = b.get(f"/households/{county.household_a.id}", headers=english).get_data(as_text=True)
+    assert "Single person" in page and "Close case" in page and "Persons" in page
+    assert "Einzelperson" not in page and "Beratung abschließen" not in page
+    person = b.get(f"/persons/{county.person_a.id}", headers=english).get_data(as_text=True)
+    assert "Recognised with residence permit" in person and "since May 4, 2020" in person
+    assert "Anerkannt mit Aufenthaltserlaubnis" not in person and "Geschlecht" not in person
+    listing = b.get("/households?status=", headers=english).get_data(as_text=True)
+    assert "Prospect to stay" in listing and "1 household" in listing
+    assert "Bleibeperspektive" not in listing
+    bad = b.post(
+        "/households/new", {"name": "", "municipality_id": county.town_a.id}, headers=english
+    )
+    assert "Please enter a name." in bad.get_data(as_text=True)

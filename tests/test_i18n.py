@@ -10,7 +10,7 @@ import pytest
 from babel.messages.catalog import Catalog
 
 from app import i18n
-from tests.i18n_scan import python_strings, template_strings
+from tests.i18n_scan import python_strings, script_strings, template_strings
 
 ROOT = Path(__file__).resolve().parent.parent
 PENDING_FILE = ROOT / "tests" / "i18n_pending.txt"
@@ -55,6 +55,57 @@ def test_visible_text_is_marked_for_translation(path: Path) -> None:
         assert findings, f"{name} is fully marked: remove it from tests/i18n_pending.txt"
         pytest.skip(f"{name}: marking pending ({len(findings)} texts)")
     assert findings == [], f"unmarked interface text in {name}"
+
+
+@pytest.mark.parametrize(
+    "path", sorted((ROOT / "static").glob("*.js")), ids=lambda p: p.relative_to(ROOT).as_posix()
+)
+def test_scripts_hold_no_interface_text(path: Path) -> None:
+    """Scripts take their texts from the page (#ui-texts in base.html) or the server."""
+    assert script_strings(path) == [], f"interface text in {path.name}: render it server-side"
+
+
+def test_script_scanner_reports_visible_literals(tmp_path: Path) -> None:
+    script = tmp_path / "s.js"
+    script.write_text(
+        "// Kommentar für Entwickler\n"
+        'el.textContent = "Gespeichert";\n'
+        "badge.textContent = `${n} wartet auf Senden`;\n"
+        'const label = form.dataset.label || "Kontakt";\n'
+        'list.innerHTML = `<button data-x="${k}">Verwerfen</button>`;\n'
+        'notice.className = "flash outbox-saved";\n'
+        'fetch(`/households/${id}#timeline`, {method: "POST", credentials: "same-origin"});\n'
+        'el.textContent = t("draftRestored");\n'
+    )
+    assert script_strings(script) == [
+        "2: Gespeichert",
+        "3: ${n} wartet auf Senden",
+        "4: Kontakt",
+        '5: <button data-x="${k}">Verwerfen</button>',
+    ]
+
+
+def test_scripts_read_their_texts_from_the_page(app, login, county) -> None:
+    """German by default; in English when the user chose English (the outbox's texts)."""
+    import json
+    import re
+
+    browser = login("manager")
+    for locale, waiting, restored in (
+        ("de", "%(n)s wartet auf Senden", "Entwurf der Notiz wiederhergestellt."),
+        ("en", "%(n)s waiting to be sent", "Draft of the note restored."),
+    ):
+        page = browser.get("/", headers={"Accept-Language": locale}).get_data(as_text=True)
+        block = re.search(
+            r'<script type="application/json" id="ui-texts">(.*?)</script>', page, re.S
+        )
+        texts = json.loads(block.group(1))
+        assert texts["outboxWaitingCount"] == waiting
+        assert texts["draftRestored"] == restored
+    worker = browser.get("/sw.js", headers={"Accept-Language": "en"}).get_data(as_text=True)
+    settings = json.loads(worker.split("\n", 1)[0].removeprefix("const SETTINGS = ").rstrip(";"))
+    assert settings["locale"] == "en"
+    assert settings["texts"]["offlineCopy"] == "Offline copy from %(when)s"
 
 
 def test_pending_list_names_existing_files() -> None:

@@ -318,3 +318,22 @@ def test_admin_anonymises_a_closed_case_on_request(login, county):
         .status_code
         == 404
     )
+
+
+def test_subject_access_follows_the_interface_language(login, county):
+    b = login("admin")
+    english = {"Accept-Language": "en"}
+    report = json.loads(
+        b.get(f"/persons/{county.person_a.id}/subject-access.json", headers=english).data
+    )
+    sections = {s["key"]: s for s in report["sections"]}
+    assert sections["person"]["title"] == "Personal details"
+    assert sections["person"]["data"]["Given name(s)"] == "Samira"
+    assert sections["household"]["data"]["Municipality"] == "Nordheim"
+    assert "Vorname(n)" not in sections["person"]["data"]
+    text = pdf_text(
+        b.get(f"/persons/{county.person_a.id}/subject-access.pdf", headers=english).data
+    )
+    assert "Information on stored data" in text and "Auskunft über gespeicherte Daten" not in text
+    page = b.get("/admin/retention", headers=english).get_data(as_text=True)
+    assert "Retention periods" in page and "Löschfristen" not in page

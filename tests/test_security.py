@@ -279,3 +279,19 @@ def test_logins_are_audited(app, login, county):
     Browser(app.test_client()).login("nobody-here", "irgendein-passwort")
     event = db.session.scalar(select(AuditEvent).where(AuditEvent.action == "login_failed"))
     assert event.user_id is None and "nobody" not in event.detail
+
+
+def test_login_and_account_pages_speak_english(login, county, browser):
+    english = {"Accept-Language": "en"}
+    page = browser.get("/login", headers=english).get_data(as_text=True)
+    assert "Sign in" in page and "Password" in page and "Anmelden" not in page
+    wrong = browser.post(
+        "/login", {"username": "manager", "password": "wrong password"}, headers=english
+    )
+    assert "Username or password is incorrect." in wrong.get_data(as_text=True)
+    b = login("manager")
+    b.post("/account/language", data={"locale": "en"})
+    page = b.get("/account/password", headers={"Accept-Language": "de"}).get_data(as_text=True)
+    assert "Current password" in page and "Aktuelles Passwort" not in page
+    setup = b.get("/account/2fa/setup").get_data(as_text=True)
+    assert "Set up two-factor sign-in" in setup and "Schlüssel" not in setup

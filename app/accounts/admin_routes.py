@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -29,7 +30,7 @@ def _team_choices() -> list[tuple[int, str]]:
     teams = db.session.scalars(
         select(Team).where(Team.organisation_id == current_user.organisation_id).order_by(Team.name)
     )
-    return [(0, "— kein Team —"), *((t.id, t.name) for t in teams)]
+    return [(0, _("— kein Team —")), *((t.id, t.name) for t in teams)]
 
 
 def _changed_fields(user: User, form: UserForm) -> list[str]:
@@ -53,7 +54,7 @@ def _apply(user: User, form: UserForm) -> None:
 def _username_taken(form: UserForm, user: User | None) -> bool:
     other = services.find_user(form.username.data)
     if other is not None and other is not user:
-        form.username.errors.append("Dieser Benutzername ist schon vergeben.")
+        form.username.errors.append(_("Dieser Benutzername ist schon vergeben."))
         return True
     return False
 
@@ -88,7 +89,7 @@ def new():
         db.session.flush()
         record("create", "user", user.id)
         db.session.commit()
-        flash(f"Konto „{user.username}“ angelegt.", "success")
+        flash(_("Konto „%(name)s“ angelegt.", name=user.username), "success")
         return redirect(url_for(".index"))
     return render_template("accounts/admin_form.html", form=form, user=None)
 
@@ -106,7 +107,7 @@ def edit(user_id: int):
         _apply(user, form)
         record("update", "user", user.id, ", ".join(changed))
         db.session.commit()
-        flash("Änderungen gespeichert.", "success")
+        flash(_("Änderungen gespeichert."), "success")
         return redirect(url_for(".index"))
     return render_template("accounts/admin_form.html", form=form, user=user)
 
@@ -121,7 +122,7 @@ def reset_password(user_id: int):
         user.password_hash = services.hash_password(form.password.data)
         record("password_reset", "user", user.id)
         db.session.commit()
-        flash(f"Passwort für „{user.username}“ neu gesetzt.", "success")
+        flash(_("Passwort für „%(name)s“ neu gesetzt.", name=user.username), "success")
         return redirect(url_for(".index"))
     return render_template("accounts/admin_password.html", form=form, user=user)
 
@@ -132,15 +133,15 @@ def deactivate(user_id: int):
     user = _user_or_404(user_id)
     form = ConfirmForm()
     if user.id == current_user.id:
-        flash("Sie können Ihr eigenes Konto nicht deaktivieren.", "error")
+        flash(_("Sie können Ihr eigenes Konto nicht deaktivieren."), "error")
     elif form.validate_on_submit():
         user.is_active_account = False
         user.deactivated_at = utcnow()
         record("deactivate", "user", user.id)
         db.session.commit()
-        flash(f"Konto „{user.username}“ deaktiviert.", "success")
+        flash(_("Konto „%(name)s“ deaktiviert.", name=user.username), "success")
     else:
-        flash("Bitte bestätigen Sie die Deaktivierung.", "error")
+        flash(_("Bitte bestätigen Sie die Deaktivierung."), "error")
     return redirect(url_for(".index"))
 
 
@@ -151,7 +152,7 @@ def unlock(user_id: int):
     services.clear_failures(user.username)
     record("unlock", "user", user.id)
     db.session.commit()
-    flash(f"Konto „{user.username}“ entsperrt.", "success")
+    flash(_("Konto „%(name)s“ entsperrt.", name=user.username), "success")
     return redirect(url_for(".index"))
 
 

@@ -2,6 +2,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, DecimalField, PasswordField, StringField
 from wtforms.validators import DataRequired, Email, Length, NumberRange, Optional, ValidationError
 
@@ -12,13 +14,13 @@ from app.forms import Form, Select, text
 
 class LoginForm(Form):
     username = StringField(
-        "Benutzername",
+        _l("Benutzername"),
         [
-            DataRequired("Bitte Benutzernamen eingeben."),
-            Length(max=80, message="Höchstens 80 Zeichen."),
+            DataRequired(_l("Bitte Benutzernamen eingeben.")),
+            Length(max=80, message=_l("Höchstens %(n)s Zeichen.", n=80)),
         ],
     )
-    password = PasswordField("Passwort", [DataRequired("Bitte Passwort eingeben.")])
+    password = PasswordField(_l("Passwort"), [DataRequired(_l("Bitte Passwort eingeben."))])
 
 
 def _check_password(form: Form, field: PasswordField) -> None:
@@ -28,43 +30,46 @@ def _check_password(form: Form, field: PasswordField) -> None:
 
 class UserForm(Form):
     username = text(
-        "Benutzername",
+        _l("Benutzername"),
         80,
-        DataRequired("Bitte einen Benutzernamen angeben."),
+        DataRequired(_l("Bitte einen Benutzernamen angeben.")),
         render_kw={"autocapitalize": "none", "autocomplete": "off"},
     )
-    display_name = text("Name", 120, DataRequired("Bitte den Namen angeben."))
-    email = text("E-Mail", 120, Optional(), Email("Bitte eine gültige E-Mail-Adresse angeben."))
-    role = Select("Rolle", choices=list(roles.ROLE_LABELS.items()))
-    team_id = Select("Team", coerce=int, validate_choice=True)
+    display_name = text(_l("Name"), 120, DataRequired(_l("Bitte den Namen angeben.")))
+    email = text(
+        _l("E-Mail"), 120, Optional(), Email(_l("Bitte eine gültige E-Mail-Adresse angeben."))
+    )
+    role = Select(_l("Rolle"), choices=list(roles.ROLE_LABELS.items()))
+    team_id = Select(_l("Team"), coerce=int, validate_choice=True)
     fte = DecimalField(
-        "Stellenanteil (VZÄ)",
-        [Optional(), NumberRange(0, 1, "Der Stellenanteil liegt zwischen 0 und 1.")],
+        _l("Stellenanteil (VZÄ)"),
+        [Optional(), NumberRange(0, 1, _l("Der Stellenanteil liegt zwischen 0 und 1."))],
         places=2,
         default=Decimal("0"),
         render_kw={"inputmode": "decimal"},
     )
     qualification = Select(
-        "Qualifikation", choices=[("", "—"), *roles.QUALIFICATION_LABELS.items()]
+        _l("Qualifikation"), choices=[("", "—"), *roles.QUALIFICATION_LABELS.items()]
     )
 
     def validate_team_id(self, field: Select) -> None:
         if field.data == 0 and self.role.data in (roles.TEAM_LEAD, roles.MANAGER):
-            raise ValidationError("Teamleitung und Integrationsmanager:innen brauchen ein Team.")
+            raise ValidationError(_("Teamleitung und Integrationsmanager:innen brauchen ein Team."))
 
 
 class NewUserForm(UserForm):
     password = PasswordField(
-        "Startpasswort", [DataRequired("Bitte ein Startpasswort angeben."), _check_password]
+        _l("Startpasswort"), [DataRequired(_l("Bitte ein Startpasswort angeben.")), _check_password]
     )
 
 
 class PasswordResetForm(Form):
     username = StringField()  # filled from the account, used by the password rule only
     password = PasswordField(
-        "Neues Passwort", [DataRequired("Bitte ein neues Passwort angeben."), _check_password]
+        _l("Neues Passwort"),
+        [DataRequired(_l("Bitte ein neues Passwort angeben.")), _check_password],
     )
 
 
 class ConfirmForm(Form):
-    confirm = BooleanField("Bestätigen", [DataRequired("Bitte bestätigen.")])
+    confirm = BooleanField(_l("Bestätigen"), [DataRequired(_l("Bitte bestätigen."))])

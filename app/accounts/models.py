@@ -43,7 +43,7 @@ class User(UserMixin, db.Model):
 
     @property
     def role_label(self) -> str:
-        return roles.ROLE_LABELS.get(self.role, self.role)
+        return str(roles.ROLE_LABELS.get(self.role, self.role))
 
     @property
     def sees_case_data(self) -> bool:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 ADMIN = "admin"
 TEAM_LEAD = "team_lead"
 MANAGER = "manager"
@@ -9,11 +11,11 @@ FRONT_DESK = "front_desk"
 VOLUNTEER = "volunteer"
 
 ROLE_LABELS = {
-    ADMIN: "Administration",
-    TEAM_LEAD: "Teamleitung",
-    MANAGER: "Integrationsmanager:in",
-    FRONT_DESK: "Empfang / Front Desk",
-    VOLUNTEER: "Ehrenamtliche:r",
+    ADMIN: _l("Administration"),
+    TEAM_LEAD: _l("Teamleitung"),
+    MANAGER: _l("Integrationsmanager:in"),
+    FRONT_DESK: _l("Empfang / Front Desk"),
+    VOLUNTEER: _l("Ehrenamtliche:r"),
 }
 ALL_ROLES = tuple(ROLE_LABELS)
 
@@ -23,6 +25,6 @@ CASE_ROLES = frozenset({ADMIN, TEAM_LEAD, MANAGER})
 STAFF_ROLES = frozenset({ADMIN, TEAM_LEAD, MANAGER, FRONT_DESK})
 
 QUALIFICATION_LABELS = {
-    "vocational": "Mittlerer Abschluss mit Berufsausbildung",
-    "university": "Hochschulabschluss",
+    "vocational": _l("Mittlerer Abschluss mit Berufsausbildung"),
+    "university": _l("Hochschulabschluss"),
 }

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from app.accounts import services
 from app.accounts.forms import LoginForm
 from app.audit.services import record
 from app.extensions import db
-from app.timeutil import to_local
+from app.i18n import local_time
 
 bp = Blueprint("auth", __name__)
 
@@ -32,8 +33,10 @@ def login():
             record("login_locked", "user", user.id if user else None, user_id=user and user.id)
             db.session.commit()
             form.password.errors.append(
-                "Zu viele Fehlversuche. Bitte versuchen Sie es nach "
-                f"{to_local(until):%H:%M} Uhr erneut."
+                _(
+                    "Zu viele Fehlversuche. Bitte versuchen Sie es nach %(time)s Uhr erneut.",
+                    time=local_time(until),
+                )
             )
             return render_template("accounts/login.html", form=form), 429
         if services.authenticate(user, form.password.data):
@@ -54,9 +57,9 @@ def login():
         record("login_failed", "user", user.id if user else None, user_id=user and user.id)
         db.session.commit()
         form.password.errors.append(
-            "Zu viele Fehlversuche: Die Anmeldung ist vorübergehend gesperrt."
+            _("Zu viele Fehlversuche: Die Anmeldung ist vorübergehend gesperrt.")
             if locked
-            else "Benutzername oder Passwort ist falsch."
+            else _("Benutzername oder Passwort ist falsch.")
         )
         return render_template("accounts/login.html", form=form), 401
     return render_template("accounts/login.html", form=form)
@@ -68,5 +71,5 @@ def logout():
     record("logout", "user", current_user.id)
     db.session.commit()
     logout_user()
-    flash("Sie sind abgemeldet.", "info")
+    flash(_("Sie sind abgemeldet."), "info")
     return redirect(url_for("auth.login"))

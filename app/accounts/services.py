@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime, timedelta
 
 from flask import current_app
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
@@ -20,7 +21,7 @@ _BLOCKLIST = {
     "passwort1234",
     "password1234",
     "123456789012",
-    "qwertzuiopü",
+    "qwertzuiopü",  # i18n: not UI
     "qwertyuiop12",
     "hallohallo12",
     "sommer2024!!",
@@ -40,7 +41,7 @@ _BLOCKLIST = {
     "password12345",
     "1234567890ab",
     "qwertzuiop123",
-    "asdfghjklöä1",
+    "asdfghjklöä1",  # i18n: not UI
     "sommer2025!!",
     "winter2025!!",
     "willkommen123",
@@ -52,7 +53,7 @@ _BLOCKLIST = {
     "landratsamt123",
     "landkreis1234",
     "goeppingen123",
-    "göppingen1234",
+    "göppingen1234",  # i18n: not UI
     "integrationsmanagement",
     "fluechtlinge123",
     "datenschutz123",
@@ -62,16 +63,16 @@ _BLOCKED_PARTS = ("wegbegleiter", "qwertz", "qwerty", "123456789")
 
 
 def password_problem(password: str, *, username: str = "") -> str | None:
-    """A German explanation of why the password is not acceptable, or None."""
+    """An explanation (in the interface language) of why the password is not acceptable, or None."""
     if len(password) < MIN_PASSWORD_LENGTH:
-        return f"Das Passwort muss mindestens {MIN_PASSWORD_LENGTH} Zeichen lang sein."
+        return _("Das Passwort muss mindestens %(n)s Zeichen lang sein.", n=MIN_PASSWORD_LENGTH)
     if len(password) > MAX_PASSWORD_LENGTH:
-        return f"Das Passwort darf höchstens {MAX_PASSWORD_LENGTH} Zeichen lang sein."
+        return _("Das Passwort darf höchstens %(n)s Zeichen lang sein.", n=MAX_PASSWORD_LENGTH)
     lowered = password.lower()
     if lowered in _BLOCKLIST or len(set(lowered)) < 4 or any(p in lowered for p in _BLOCKED_PARTS):
-        return "Dieses Passwort ist zu leicht zu erraten. Bitte wählen Sie ein anderes."
+        return _("Dieses Passwort ist zu leicht zu erraten. Bitte wählen Sie ein anderes.")
     if username and username.lower() in lowered:
-        return "Das Passwort darf den Benutzernamen nicht enthalten."
+        return _("Das Passwort darf den Benutzernamen nicht enthalten.")
     return None
 
 

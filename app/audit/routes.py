@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
@@ -16,13 +17,13 @@ from app.extensions import db
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
 OBJECT_TYPES = {
-    "household": "Haushalt",
-    "person": "Person",
-    "user": "Konto",
-    "contact": "Kontakt",
-    "task": "Aufgabe",
-    "topic": "Thema",
-    "organisation": "Träger",
+    "household": _l("Haushalt"),
+    "person": _l("Person"),
+    "user": _l("Konto"),
+    "contact": _l("Kontakt"),
+    "task": _l("Aufgabe"),
+    "topic": _l("Thema"),
+    "organisation": _l("Träger"),
 }
 
 

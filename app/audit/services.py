@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import hashlib
 
+from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_pgettext
 from flask_login import current_user
 from sqlalchemy import select, text
 
@@ -12,37 +14,37 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 ACTION_LABELS = {
-    "view": "angesehen",
-    "create": "angelegt",
-    "update": "geändert",
-    "close": "abgeschlossen",
-    "reopen": "wieder geöffnet",
-    "login": "Anmeldung",
-    "login_failed": "Anmeldung fehlgeschlagen",
-    "login_locked": "Anmeldung gesperrt",
-    "logout": "Abmeldung",
-    "deactivate": "deaktiviert",
-    "password_reset": "Passwort zurückgesetzt",
-    "unlock": "entsperrt",
-    "search": "gesucht",
-    "delete": "gelöscht",
-    "comment": "kommentiert",
-    "export": "exportiert",
-    "print": "gedruckt",
-    "login_password_ok": "Passwort richtig, zweiter Faktor ausstehend",
-    "2fa_failed": "Zwei-Faktor-Code falsch",
-    "2fa_enrolled": "Zwei-Faktor eingerichtet",
-    "2fa_disabled": "Zwei-Faktor ausgeschaltet",
-    "2fa_reset": "Zwei-Faktor zurückgesetzt",
-    "2fa_recovery_codes": "Wiederherstellungscodes erneuert",
-    "password_change": "Passwort geändert",
-    "password_change_failed": "Passwortänderung fehlgeschlagen",
-    "session_timeout": "automatisch abgemeldet",
-    "consent_given": "Einwilligung erfasst",
-    "consent_withdrawn": "Einwilligung widerrufen",
-    "correct": "berichtigt",
-    "anonymise": "anonymisiert",
-    "retention_run": "Löschfristen angewandt",
+    "view": _l("angesehen"),
+    "create": _l("angelegt"),
+    "update": _l("geändert"),
+    "close": _l("abgeschlossen"),
+    "reopen": _l("wieder geöffnet"),
+    "login": lazy_pgettext("Protokoll", "Anmeldung"),  # not the office-hour check-in
+    "login_failed": _l("Anmeldung fehlgeschlagen"),
+    "login_locked": _l("Anmeldung gesperrt"),
+    "logout": _l("Abmeldung"),
+    "deactivate": _l("deaktiviert"),
+    "password_reset": _l("Passwort zurückgesetzt"),
+    "unlock": _l("entsperrt"),
+    "search": _l("gesucht"),
+    "delete": _l("gelöscht"),
+    "comment": _l("kommentiert"),
+    "export": _l("exportiert"),
+    "print": _l("gedruckt"),
+    "login_password_ok": _l("Passwort richtig, zweiter Faktor ausstehend"),
+    "2fa_failed": _l("Zwei-Faktor-Code falsch"),
+    "2fa_enrolled": _l("Zwei-Faktor eingerichtet"),
+    "2fa_disabled": _l("Zwei-Faktor ausgeschaltet"),
+    "2fa_reset": _l("Zwei-Faktor zurückgesetzt"),
+    "2fa_recovery_codes": _l("Wiederherstellungscodes erneuert"),
+    "password_change": _l("Passwort geändert"),
+    "password_change_failed": _l("Passwortänderung fehlgeschlagen"),
+    "session_timeout": _l("automatisch abgemeldet"),
+    "consent_given": _l("Einwilligung erfasst"),
+    "consent_withdrawn": _l("Einwilligung widerrufen"),
+    "correct": _l("berichtigt"),
+    "anonymise": _l("anonymisiert"),
+    "retention_run": _l("Löschfristen angewandt"),
 }
 
 _CHAIN_LOCK_ID = 7_310_001  # any constant: serialises chain appends on PostgreSQL

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import admin_required
@@ -47,6 +48,6 @@ def organisation():
         form.populate_obj(org)
         record("update", "organisation", org.id, "fields: " + ", ".join(changed))
         db.session.commit()
-        flash("Kontaktdaten gespeichert.", "success")
+        flash(_("Kontaktdaten gespeichert."), "success")
         return redirect(url_for(".organisation"))
     return render_template("finder/organisation.html", form=form, organisation=org)

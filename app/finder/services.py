@@ -32,7 +32,8 @@ def match_municipality(text: str) -> Municipality | None:
     folded = f" {fold(text or '')} "
     best = None
     for municipality in all_municipalities():
-        names = {fold(municipality.name), fold(municipality.name.split(" an der ")[0])}
+        short = municipality.name.split(" an der ")[0]  # i18n: not UI
+        names = {fold(municipality.name), fold(short)}
         names |= {fold(municipality.name.split("/")[0])}
         for name in names:
             if name and f" {name} " in folded and (best is None or len(name) > best[0]):

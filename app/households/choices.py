@@ -1,29 +1,38 @@
-"""Option lists for households and persons: code value -> German label."""
+"""Option lists for households and persons: code value -> label (translated when shown).
+
+Countries and legal bases are suggestions for free-text fields whose value is stored as typed:
+data, not interface text."""
 
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
+
 ACCOMMODATION = {
-    "follow_up": "Anschlussunterbringung (AU)",
-    "collective": "Gemeinschaftsunterkunft (GU)",
-    "own_tenancy": "Eigener Mietvertrag",
+    "follow_up": _l("Anschlussunterbringung (AU)"),
+    "collective": _l("Gemeinschaftsunterkunft (GU)"),
+    "own_tenancy": _l("Eigener Mietvertrag"),
 }
-CASE_STATUS = {"active": "aktiv", "closed": "abgeschlossen", "anonymised": "anonymisiert"}
+CASE_STATUS = {
+    "active": _l("aktiv"),
+    "closed": _l("abgeschlossen"),
+    "anonymised": _l("anonymisiert"),
+}
 CLOSE_REASONS = {
-    "goals_reached": "Ziele erreicht",
-    "moved_away": "Weggezogen",
-    "max_period": "Höchstdauer der Beratung erreicht",
-    "no_longer_wanted": "Beratung nicht mehr gewünscht",
-    "no_longer_eligible": "Nicht mehr in der Zielgruppe",
-    "other": "Sonstiges",
+    "goals_reached": _l("Ziele erreicht"),
+    "moved_away": _l("Weggezogen"),
+    "max_period": _l("Höchstdauer der Beratung erreicht"),
+    "no_longer_wanted": _l("Beratung nicht mehr gewünscht"),
+    "no_longer_eligible": _l("Nicht mehr in der Zielgruppe"),
+    "other": _l("Sonstiges"),
 }
-SEX = {"f": "weiblich", "m": "männlich", "d": "divers", "u": "ohne Angabe"}
+SEX = {"f": _l("weiblich"), "m": _l("männlich"), "d": _l("divers"), "u": _l("ohne Angabe")}
 RESIDENCE_STATUS = {
-    "asylum_applicant": "Asylbewerber:in (Aufenthaltsgestattung)",
-    "toleration": "Duldung",
-    "residence_permit": "Aufenthaltserlaubnis",
-    "settlement_permit": "Niederlassungserlaubnis",
-    "naturalised": "Eingebürgert",
-    "other": "Sonstiges",
+    "asylum_applicant": _l("Asylbewerber:in (Aufenthaltsgestattung)"),
+    "toleration": _l("Duldung"),
+    "residence_permit": _l("Aufenthaltserlaubnis"),
+    "settlement_permit": _l("Niederlassungserlaubnis"),
+    "naturalised": _l("Eingebürgert"),
+    "other": _l("Sonstiges"),
 }
 LEGAL_BASES = [
     "§ 25 Abs. 1 AufenthG",
@@ -36,7 +45,7 @@ LEGAL_BASES = [
     "§ 104c AufenthG",
     "§ 36 AufenthG",
 ]
-PROSPECT = {"secure": "sicher", "unclear": "unklar"}
+PROSPECT = {"secure": _l("sicher"), "unclear": _l("unklar")}
 COUNTRIES = [
     "Afghanistan",
     "Albanien",
@@ -54,14 +63,14 @@ COUNTRIES = [
     "Mazedonien",
     "Nigeria",
     "Pakistan",
-    "Russische Föderation",
+    "Russische Föderation",  # i18n: not UI
     "Serbien",
     "Somalia",
     "Sri Lanka",
     "Sudan",
     "Syrien",
-    "Türkei",
+    "Türkei",  # i18n: not UI
     "Ukraine",
     "staatenlos",
-    "ungeklärt",
+    "ungeklärt",  # i18n: not UI
 ]

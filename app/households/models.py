@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Index, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -84,7 +85,7 @@ class Person(db.Model):
     @property
     def birth_display(self) -> str:
         if self.birth_year is None:
-            return "unbekannt"
+            return _("unbekannt")
         if self.birth_month and self.birth_day:
             return f"{self.birth_day:02d}.{self.birth_month:02d}.{self.birth_year}"
         if self.birth_month:

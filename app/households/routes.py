@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from flask import Blueprint, flash, make_response, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import case_data_required, household_or_404, person_or_404
@@ -47,7 +48,7 @@ def _household_form(household: Household | None = None) -> HouseholdForm:
         (m.id, m.name) for m in services.municipalities_for(current_user)
     ]
     team_id = household.team_id if household else None
-    form.manager_id.choices = [(0, "— niemand —")] + [
+    form.manager_id.choices = [(0, _("— niemand —"))] + [
         (u.id, u.display_name) for u in services.managers_for(current_user, team_id)
     ]
     if request.method == "GET" and household is None:
@@ -61,7 +62,7 @@ def _household_form(household: Household | None = None) -> HouseholdForm:
 @case_data_required
 def index():
     form = ListFilterForm(request.args)
-    form.municipality_id.choices = [(0, "alle")] + [
+    form.municipality_id.choices = [(0, _("alle"))] + [
         (m.id, m.name) for m in services.municipalities_for(current_user)
     ]
     filters = services.ListFilters()
@@ -95,7 +96,7 @@ def new():
         data = _data(form, HOUSEHOLD_FIELDS) | {"manager_id": form.manager_id.data or None}
         household = services.create_household(current_user, data)
         db.session.commit()
-        flash("Haushalt angelegt. Jetzt die erste Person erfassen.", "success")
+        flash(_("Haushalt angelegt. Jetzt die erste Person erfassen."), "success")
         return redirect(url_for(".new_person", household_id=household.id))
     return render_template("households/form.html", form=form, household=None)
 
@@ -127,7 +128,7 @@ def edit(household_id: int):
         data = _data(form, HOUSEHOLD_FIELDS) | {"manager_id": form.manager_id.data or None}
         services.update_household(household, data)
         db.session.commit()
-        flash("Änderungen gespeichert.", "success")
+        flash(_("Änderungen gespeichert."), "success")
         return redirect(url_for(".show", household_id=household.id))
     return render_template("households/form.html", form=form, household=household)
 
@@ -140,12 +141,12 @@ def close(household_id: int):
     if request.method == "GET":
         form.closed_on.data = today()
     if household.status == "closed":
-        flash("Dieser Haushalt ist bereits abgeschlossen.", "info")
+        flash(_("Dieser Haushalt ist bereits abgeschlossen."), "info")
         return redirect(url_for(".show", household_id=household.id))
     if form.validate_on_submit():
         services.close_household(household, form.reason.data, form.closed_on.data)
         db.session.commit()
-        flash("Beratung abgeschlossen.", "success")
+        flash(_("Beratung abgeschlossen."), "success")
         return redirect(url_for(".show", household_id=household.id))
     return render_template("households/close.html", form=form, household=household)
 
@@ -157,7 +158,7 @@ def reopen(household_id: int):
     if household.status == "closed":
         services.reopen_household(household)
         db.session.commit()
-        flash("Beratung wieder aufgenommen.", "success")
+        flash(_("Beratung wieder aufgenommen."), "success")
     return redirect(url_for(".show", household_id=household.id))
 
 
@@ -176,7 +177,7 @@ def new_person(household_id: int):
         if not duplicates or form.confirm_not_duplicate.data:
             person = services.create_person(household, _data(form, PERSON_FIELDS))
             db.session.commit()
-            flash(f"{person.full_name} wurde erfasst.", "success")
+            flash(_("%(name)s wurde erfasst.", name=person.full_name), "success")
             return redirect(url_for(".show", household_id=household.id))
     return render_template(
         "households/person_form.html",
@@ -210,7 +211,7 @@ def edit_person(person_id: int):
             person, _data(form, PERSON_FIELDS), form.correction_reason.data or ""
         )
         db.session.commit()
-        flash("Änderungen gespeichert.", "success")
+        flash(_("Änderungen gespeichert."), "success")
         return redirect(url_for(".show_person", person_id=person.id))
     return render_template(
         "households/person_form.html",

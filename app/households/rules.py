@@ -17,6 +17,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date, timedelta
 
+from flask import has_request_context
+from flask_babel import gettext as _
 from sqlalchemy import ColumnElement, and_, or_
 
 ASYLUM_WAIT_MONTHS = 24
@@ -44,6 +46,15 @@ def eligible_from(asylum_application_date: date) -> date:
     return since
 
 
+def _day(value: date) -> str:
+    """A date in the interface language; German digits outside a request (unit tests, CLI)."""
+    if has_request_context():
+        from app.i18n import local_date
+
+        return local_date(value)
+    return f"{value:%d.%m.%Y}"
+
+
 @dataclass(frozen=True)
 class Eligibility:
     eligible: bool
@@ -61,26 +72,28 @@ def eligibility(
 ) -> Eligibility:
     if accommodation not in QUALIFYING_ACCOMMODATION:
         return Eligibility(
-            False, "Wohnt nicht in Anschlussunterbringung oder Gemeinschaftsunterkunft"
+            False, _("Wohnt nicht in Anschlussunterbringung oder Gemeinschaftsunterkunft")
         )
     if residence_status == "residence_permit":
-        return Eligibility(True, "Anerkannt mit Aufenthaltserlaubnis", decision_date)
+        return Eligibility(True, _("Anerkannt mit Aufenthaltserlaubnis"), decision_date)
     if residence_status == "toleration":
-        return Eligibility(True, "Geduldet (Duldung)", decision_date)
+        return Eligibility(True, _("Geduldet (Duldung)"), decision_date)
     if residence_status == "asylum_applicant":
         if asylum_application_date is None:
-            return Eligibility(False, "Asylverfahren läuft; Datum des Asylantrags fehlt")
+            return Eligibility(False, _("Asylverfahren läuft; Datum des Asylantrags fehlt"))
         since = eligible_from(asylum_application_date)
         if since <= today:
-            return Eligibility(True, "Asylverfahren nach 24 Monaten nicht abgeschlossen", since)
+            return Eligibility(True, _("Asylverfahren nach 24 Monaten nicht abgeschlossen"), since)
         return Eligibility(
-            False, f"Asylverfahren läuft; berechtigt ab {since:%d.%m.%Y} (24 Monate)", since
+            False,
+            _("Asylverfahren läuft; berechtigt ab %(date)s (24 Monate)", date=_day(since)),
+            since,
         )
     if residence_status == "settlement_permit":
-        return Eligibility(False, "Niederlassungserlaubnis: nicht in der Zielgruppe")
+        return Eligibility(False, _("Niederlassungserlaubnis: nicht in der Zielgruppe"))
     if residence_status == "naturalised":
-        return Eligibility(False, "Eingebürgert: nicht in der Zielgruppe")
-    return Eligibility(False, "Aufenthaltsstatus gehört nicht zur Zielgruppe")
+        return Eligibility(False, _("Eingebürgert: nicht in der Zielgruppe"))
+    return Eligibility(False, _("Aufenthaltsstatus gehört nicht zur Zielgruppe"))
 
 
 def person_eligibility(person, today: date) -> Eligibility:

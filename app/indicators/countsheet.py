@@ -341,7 +341,7 @@ def compute(
     sheet.sections.append(
         Section(
             "Abgeschlossene Fälle nach Grund",
-            [(label, closed_reasons.get(code, 0)) for code, label in CLOSE_REASONS.items()],
+            [(str(label), closed_reasons.get(code, 0)) for code, label in CLOSE_REASONS.items()],
         )
     )
     return sheet

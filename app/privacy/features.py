@@ -5,6 +5,8 @@ statistics count stay. Imported once by app/web.py so the registry is complete e
 
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
 
 from app.appointments.models import Appointment, AppointmentShare, appointment_person
@@ -37,23 +39,23 @@ def _contacts_of(person: Person) -> list[Contact]:
     )
 
 
-@subject_access_section("contacts", "Beratungskontakte", order=40)
+@subject_access_section("contacts", _l("Beratungskontakte"), order=40)
 def contacts_section(person: Person) -> list[dict]:
     return [
         {
-            "Datum": c.occurred_at.isoformat(timespec="minutes"),
-            "Art": c.setting,
-            "Ort": c.location,
-            "Themen": [t.label for t in c.topics],
-            "Notiz": c.note,
-            "Nächste Schritte": [t.description for t in c.tasks],
-            "Kommentare": [k.body for k in c.comments],
+            _("Datum"): c.occurred_at.isoformat(timespec="minutes"),
+            _("Art"): c.setting,
+            _("Ort"): c.location,
+            _("Themen"): [t.label for t in c.topics],
+            _("Notiz"): c.note,
+            _("Nächste Schritte"): [t.description for t in c.tasks],
+            _("Kommentare"): [k.body for k in c.comments],
         }
         for c in _contacts_of(person)
     ]
 
 
-@subject_access_section("indicators", "Kennzahlen (Verlauf)", order=45)
+@subject_access_section("indicators", _l("Kennzahlen (Verlauf)"), order=45)
 def indicators_section(person: Person) -> list[dict]:
     rows = db.session.execute(
         select(
@@ -70,12 +72,12 @@ def indicators_section(person: Person) -> list[dict]:
         .order_by(Indicator.label_de, IndicatorValue.valid_from)
     )
     return [
-        {"Kennzahl": label, "Wert": value, "gilt ab": str(since), "Art": kind}
+        {_("Kennzahl"): label, _("Wert"): value, _("gilt ab"): str(since), _("Art"): kind}
         for label, value, since, kind in rows
     ]
 
 
-@subject_access_section("plans", "Integrationspläne und Verweise", order=55)
+@subject_access_section("plans", _l("Integrationspläne und Verweise"), order=55)
 def plans_section(person: Person) -> dict:
     plans = db.session.scalars(
         select(IntegrationPlan).where(
@@ -90,29 +92,29 @@ def plans_section(person: Person) -> dict:
         )
     )
     return {
-        "Pläne": [
+        _("Pläne"): [
             {
-                "begonnen": str(p.started_on),
-                "Ziele": [
-                    {"Feld": g.field, "Ziel": g.title, "Stand": g.status}
+                _("begonnen"): str(p.started_on),
+                _("Ziele"): [
+                    {_("Feld"): g.field, _("Ziel"): g.title, _("Stand"): g.status}
                     for g in db.session.scalars(select(Goal).where(Goal.plan_id == p.id))
                 ],
             }
             for p in plans
         ],
-        "Verweise": [
+        _("Verweise"): [
             {
-                "Dienst": r.service,
-                "Datum": str(r.referred_on),
-                "Grund": r.reason,
-                "Ergebnis": r.outcome,
+                _("Dienst"): r.service,
+                _("Datum"): str(r.referred_on),
+                _("Grund"): r.reason,
+                _("Ergebnis"): r.outcome,
             }
             for r in referrals
         ],
     }
 
 
-@subject_access_section("appointments", "Termine", order=60)
+@subject_access_section("appointments", _l("Termine"), order=60)
 def appointments_section(person: Person) -> list[dict]:
     appointments = db.session.scalars(
         select(Appointment)
@@ -122,10 +124,10 @@ def appointments_section(person: Person) -> list[dict]:
     )
     return [
         {
-            "Beginn": a.starts_at.isoformat(timespec="minutes"),
-            "Art": a.kind,
-            "Ort": a.place,
-            "Status": a.status,
+            _("Beginn"): a.starts_at.isoformat(timespec="minutes"),
+            _("Art"): a.kind,
+            _("Ort"): a.place,
+            _("Status"): a.status,
         }
         for a in appointments
     ]

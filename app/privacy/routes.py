@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 
 from flask import Blueprint, Response, current_app, flash, redirect, render_template, url_for
+from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user
 
 from app.access import admin_required, household_or_404, person_or_404, role_required
@@ -97,11 +99,14 @@ def retention_index():
 def retention_run():
     form = ConfirmForm()
     if not form.validate_on_submit():
-        flash("Bitte bestätigen Sie die Anonymisierung.", "error")
+        flash(_("Bitte bestätigen Sie die Anonymisierung."), "error")
         return redirect(url_for(".retention_index"))
     done = retention.run(dry_run=False, organisation_id=current_user.organisation_id)
     db.session.commit()
-    flash(f"{len(done)} Haushalte anonymisiert.", "success")
+    flash(
+        ngettext("%(num)d Haushalt anonymisiert.", "%(num)d Haushalte anonymisiert.", len(done)),
+        "success",
+    )
     return redirect(url_for(".retention_index"))
 
 
@@ -112,13 +117,13 @@ def anonymise_now(household_id: int):
     household = household_or_404(current_user, household_id)
     form = ConfirmForm()
     if household.status != "closed":
-        flash("Nur abgeschlossene Fälle können anonymisiert werden.", "error")
+        flash(_("Nur abgeschlossene Fälle können anonymisiert werden."), "error")
         return redirect(url_for("households.show", household_id=household.id))
     if not form.validate_on_submit():
-        flash("Bitte bestätigen Sie die Anonymisierung.", "error")
+        flash(_("Bitte bestätigen Sie die Anonymisierung."), "error")
         return redirect(url_for("households.show", household_id=household.id))
     retention.anonymise_household(household)
     record("anonymise", "household", household.id, "on request")
     db.session.commit()
-    flash("Der Fall wurde anonymisiert.", "success")
+    flash(_("Der Fall wurde anonymisiert."), "success")
     return redirect(url_for(".retention_index"))

@@ -8,6 +8,9 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+from flask_babel import pgettext
 from flask_login import current_user
 from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
@@ -26,23 +29,23 @@ from app.timeutil import utcnow
 PRIVACY_ROLES = frozenset({roles.ADMIN, roles.TEAM_LEAD})
 
 PERSON_LABELS = {
-    "given_name": "Vorname(n)",
-    "family_name": "Familienname",
-    "native_name": "Name in eigener Schrift",
-    "birth_year": "Geburtsjahr",
-    "birth_month": "Geburtsmonat",
-    "birth_day": "Geburtstag",
-    "sex": "Geschlecht",
-    "country_of_origin": "Herkunftsland",
-    "languages": "Sprachen",
-    "interpreter_needed": "Dolmetscher:in nötig",
-    "residence_status": "Aufenthaltsstatus",
-    "residence_legal_basis": "Rechtsgrundlage",
-    "entry_date": "Einreise",
-    "asylum_application_date": "Asylantrag",
-    "decision_date": "Entscheidung",
-    "prospect": "Bleibeperspektive",
-    "phone": "Telefon",
+    "given_name": _l("Vorname(n)"),
+    "family_name": _l("Familienname"),
+    "native_name": _l("Name in eigener Schrift"),
+    "birth_year": _l("Geburtsjahr"),
+    "birth_month": _l("Geburtsmonat"),
+    "birth_day": _l("Geburtstag"),
+    "sex": _l("Geschlecht"),
+    "country_of_origin": _l("Herkunftsland"),
+    "languages": _l("Sprachen"),
+    "interpreter_needed": _l("Dolmetscher:in nötig"),
+    "residence_status": _l("Aufenthaltsstatus"),
+    "residence_legal_basis": _l("Rechtsgrundlage"),
+    "entry_date": _l("Einreise"),
+    "asylum_application_date": _l("Asylantrag"),
+    "decision_date": _l("Entscheidung"),
+    "prospect": _l("Bleibeperspektive"),
+    "phone": _l("Telefon"),
 }
 
 
@@ -126,67 +129,71 @@ def subject_access(person: Person) -> dict:
     return {
         "generated_at": utcnow().isoformat(timespec="seconds") + "Z",
         "person_id": person.id,
-        "sections": [{"key": s.key, "title": s.title, "data": s.build(person)} for s in sections()],
+        "sections": [
+            {"key": s.key, "title": str(s.title), "data": s.build(person)} for s in sections()
+        ],
     }
 
 
-@subject_access_section("person", "Stammdaten", order=10)
+@subject_access_section("person", _l("Stammdaten"), order=10)
 def person_section(person: Person) -> dict:
-    data = {label: _json(getattr(person, name)) for name, label in PERSON_LABELS.items()}
-    data["Geschlecht"] = choices.SEX.get(person.sex, person.sex)
-    data["Aufenthaltsstatus"] = choices.RESIDENCE_STATUS.get(
-        person.residence_status, person.residence_status
+    data = {str(label): _json(getattr(person, name)) for name, label in PERSON_LABELS.items()}
+    data[str(PERSON_LABELS["sex"])] = str(choices.SEX.get(person.sex, person.sex))
+    data[str(PERSON_LABELS["residence_status"])] = str(
+        choices.RESIDENCE_STATUS.get(person.residence_status, person.residence_status)
     )
-    data["Bleibeperspektive"] = choices.PROSPECT.get(person.prospect, person.prospect)
-    data["Erfasst am"] = _json(person.created_at)
-    data["Zuletzt geändert"] = _json(person.updated_at)
+    data[str(PERSON_LABELS["prospect"])] = str(
+        choices.PROSPECT.get(person.prospect, person.prospect)
+    )
+    data[_("Erfasst am")] = _json(person.created_at)
+    data[_("Zuletzt geändert")] = _json(person.updated_at)
     return data
 
 
-@subject_access_section("household", "Haushalt", order=20)
+@subject_access_section("household", _l("Haushalt"), order=20)
 def household_section(person: Person) -> dict:
     h: Household = person.household
     return {
-        "Bezeichnung": h.name,
-        "Gemeinde": h.municipality.name,
-        "Adresse": h.street,
-        "PLZ": h.postcode,
-        "Telefon": h.phone,
-        "Unterbringung": choices.ACCOMMODATION.get(h.accommodation, h.accommodation),
-        "Zuständig": h.manager.display_name if h.manager else "",
-        "Team": h.team.name,
-        "Träger": h.organisation.name,
-        "Status": choices.CASE_STATUS.get(h.status, h.status),
-        "Abgeschlossen am": _json(h.closed_on),
-        "Weitere Personen im Haushalt": len(h.members) - 1,
+        _("Bezeichnung"): h.name,
+        _("Gemeinde"): h.municipality.name,
+        _("Adresse"): h.street,
+        _("PLZ"): h.postcode,
+        _("Telefon"): h.phone,
+        _("Unterbringung"): str(choices.ACCOMMODATION.get(h.accommodation, h.accommodation)),
+        _("Zuständig"): h.manager.display_name if h.manager else "",
+        _("Team"): h.team.name,
+        _("Träger"): h.organisation.name,
+        _("Status"): str(choices.CASE_STATUS.get(h.status, h.status)),
+        _("Abgeschlossen am"): _json(h.closed_on),
+        _("Weitere Personen im Haushalt"): len(h.members) - 1,
     }
 
 
-@subject_access_section("corrections", "Berichtigungen", order=50)
+@subject_access_section("corrections", _l("Berichtigungen"), order=50)
 def corrections_section(person: Person) -> list[dict]:
     return [
         {
-            "Zeit": _json(c.at),
-            "Feld": PERSON_LABELS.get(c.field, c.field),
-            "Alt": c.old_value,
-            "Neu": c.new_value,
-            "Grund": c.reason,
-            "Von": c.user.display_name if c.user else "",
+            _("Zeit"): _json(c.at),
+            _("Feld"): str(PERSON_LABELS.get(c.field, c.field)),
+            _("Alt"): c.old_value,
+            _("Neu"): c.new_value,
+            _("Grund"): c.reason,
+            pgettext("geändert von", "Von"): c.user.display_name if c.user else "",
         }
         for c in corrections(person)
     ]
 
 
-@subject_access_section("access", "Zugriffe und Änderungen (Protokoll)", order=90)
+@subject_access_section("access", _l("Zugriffe und Änderungen (Protokoll)"), order=90)
 def access_section(person: Person) -> list[dict]:
     return [
         {
-            "Zeit": _json(e.at),
-            "Wer": e.user.display_name if e.user else "",
-            "Rolle": e.user.role_label if e.user else "",
-            "Aktion": ACTION_LABELS.get(e.action, e.action),
-            "Datensatz": "Person" if e.object_type == "person" else "Haushalt",
-            "Details": e.detail,
+            _("Zeit"): _json(e.at),
+            _("Wer"): e.user.display_name if e.user else "",
+            _("Rolle"): e.user.role_label if e.user else "",
+            _("Aktion"): str(ACTION_LABELS.get(e.action, e.action)),
+            _("Datensatz"): _("Person") if e.object_type == "person" else _("Haushalt"),
+            _("Details"): e.detail,
         }
         for e in access_events(person)
     ]

@@ -4,10 +4,12 @@ import json
 from pathlib import Path
 
 from flask import Blueprint, Response, current_app, render_template, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from flask_wtf.csrf import generate_csrf
 
 from app.assets import assets_version
+from app.i18n import current_locale
 
 bp = Blueprint("pwa", __name__)
 
@@ -19,9 +21,9 @@ THEME = "#0b5cad"
 @bp.get("/manifest.webmanifest")
 def manifest() -> Response:
     data = {
-        "name": "Wegbegleiter – Integrationsmanagement",
+        "name": _("Wegbegleiter – Integrationsmanagement"),
         "short_name": "Wegbegleiter",
-        "lang": "de",
+        "lang": current_locale(),
         "start_url": url_for("main.home"),
         "scope": "/",
         "display": "standalone",
@@ -51,6 +53,9 @@ def service_worker() -> Response:
         "offline": url_for(".offline"),
         "pagesLimit": current_app.config["OFFLINE_PAGES"],
         "idleSeconds": int(current_app.config["PERMANENT_SESSION_LIFETIME"].total_seconds()),
+        # The worker cannot call gettext: its texts come along, in the interface language.
+        "locale": current_locale(),
+        "texts": {"offlineCopy": _("Offline-Kopie vom %(when)s")},
     }
     source = (Path(static_folder) / "sw.js").read_text(encoding="utf-8")
     body = f"const SETTINGS = {json.dumps(settings)};\n{source}"

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
@@ -10,8 +11,8 @@ from app.forms import Form, Select
 
 class CodeForm(Form):
     code = StringField(
-        "Code",
-        [DataRequired("Bitte den Code eingeben.")],
+        _l("Code"),
+        [DataRequired(_l("Bitte den Code eingeben."))],
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
         render_kw={
             "autocomplete": "one-time-code",
@@ -23,20 +24,23 @@ class CodeForm(Form):
 
 class OwnPasswordForm(Form):
     current_password = PasswordField(
-        "Aktuelles Passwort",
-        [DataRequired("Bitte das aktuelle Passwort eingeben.")],
+        _l("Aktuelles Passwort"),
+        [DataRequired(_l("Bitte das aktuelle Passwort eingeben."))],
         render_kw={"autocomplete": "current-password"},
     )
     password = PasswordField(
-        "Neues Passwort",
-        [DataRequired("Bitte ein neues Passwort eingeben.")],
+        _l("Neues Passwort"),
+        [DataRequired(_l("Bitte ein neues Passwort eingeben."))],
         render_kw={"autocomplete": "new-password"},
     )
     repeat = PasswordField(
-        "Neues Passwort wiederholen",
+        _l("Neues Passwort wiederholen"),
         [
-            DataRequired("Bitte das neue Passwort wiederholen."),
-            EqualTo("password", "Die beiden Passwörter stimmen nicht überein."),
+            DataRequired(_l("Bitte das neue Passwort wiederholen.")),
+            EqualTo(
+                "password",  # i18n: not UI
+                _l("Die beiden Passwörter stimmen nicht überein."),
+            ),
         ],
         render_kw={"autocomplete": "new-password"},
     )
@@ -49,19 +53,19 @@ class OwnPasswordForm(Form):
         if field.data and (problem := password_problem(field.data, username=self._username)):
             raise ValidationError(problem)
         if field.data and field.data == self.current_password.data:
-            raise ValidationError("Das neue Passwort muss sich vom bisherigen unterscheiden.")
+            raise ValidationError(_("Das neue Passwort muss sich vom bisherigen unterscheiden."))
 
 
 class PasswordConfirmForm(Form):
     password = PasswordField(
-        "Passwort zur Bestätigung",
-        [DataRequired("Bitte Ihr Passwort eingeben.")],
+        _l("Passwort zur Bestätigung"),
+        [DataRequired(_l("Bitte Ihr Passwort eingeben."))],
         render_kw={"autocomplete": "current-password"},
     )
 
 
 class OrganisationSecurityForm(Form):
-    enforce_2fa_all = BooleanField("Zwei-Faktor-Anmeldung für alle Konten verlangen")
+    enforce_2fa_all = BooleanField(_l("Zwei-Faktor-Anmeldung für alle Konten verlangen"))
 
 
 class LanguageForm(Form):

@@ -13,6 +13,7 @@ from app.accounts import services as accounts
 from app.accounts.models import User
 from app.audit.services import record
 from app.extensions import db
+from app.i18n import local_time
 from app.security import services
 from app.security.forms import (
     CodeForm,
@@ -21,7 +22,6 @@ from app.security.forms import (
     OwnPasswordForm,
     PasswordConfirmForm,
 )
-from app.timeutil import to_local
 
 bp = Blueprint("security", __name__)
 
@@ -35,8 +35,10 @@ def require_enrolment():
         return None
     if services.requires_2fa(current_user) and not services.is_enrolled(current_user):
         flash(
-            "Für Ihr Konto ist die Zwei-Faktor-Anmeldung vorgeschrieben. "
-            "Bitte richten Sie sie jetzt ein.",
+            _(
+                "Für Ihr Konto ist die Zwei-Faktor-Anmeldung vorgeschrieben. "
+                "Bitte richten Sie sie jetzt ein."
+            ),
             "info",
         )
         return services.redirect_to(url_for("security.setup_2fa"))
@@ -57,7 +59,7 @@ def verify_2fa():
         return redirect(url_for("main.home"))
     user, next_url = services.pending_user()
     if user is None:
-        flash("Bitte melden Sie sich erneut an.", "info")
+        flash(_("Bitte melden Sie sich erneut an."), "info")
         return redirect(url_for("auth.login"))
     form = CodeForm()
     if form.validate_on_submit():
@@ -66,8 +68,10 @@ def verify_2fa():
             record("login_locked", "user", user.id, user_id=user.id)
             db.session.commit()
             form.code.errors.append(
-                f"Zu viele Fehlversuche. Bitte versuchen Sie es nach {to_local(until):%H:%M} Uhr "
-                "erneut."
+                _(
+                    "Zu viele Fehlversuche. Bitte versuchen Sie es nach %(time)s Uhr erneut.",
+                    time=local_time(until),
+                )
             )
             return render_template("security/verify.html", form=form), 429
         method = services.verify_second_factor(user, form.code.data)
@@ -79,8 +83,10 @@ def verify_2fa():
             db.session.commit()
             if method == "recovery":
                 flash(
-                    "Sie haben einen Wiederherstellungscode benutzt. "
-                    f"Es bleiben {services.remaining_recovery_codes(user)}.",
+                    _(
+                        "Sie haben einen Wiederherstellungscode benutzt. Es bleiben %(n)s.",
+                        n=services.remaining_recovery_codes(user),
+                    ),
                     "info",
                 )
             return redirect(next_url or url_for("main.home"))
@@ -88,9 +94,9 @@ def verify_2fa():
         record("2fa_failed", "user", user.id, user_id=user.id)
         db.session.commit()
         form.code.errors.append(
-            "Zu viele Fehlversuche: Die Anmeldung ist vorübergehend gesperrt."
+            _("Zu viele Fehlversuche: Die Anmeldung ist vorübergehend gesperrt.")
             if locked
-            else "Der Code ist falsch oder abgelaufen."
+            else _("Der Code ist falsch oder abgelaufen.")
         )
         return render_template("security/verify.html", form=form), 401
     return render_template("security/verify.html", form=form)
@@ -131,12 +137,12 @@ def change_password():
         if not check_password_hash(current_user.password_hash, form.current_password.data):
             record("password_change_failed", "user", current_user.id)
             db.session.commit()
-            form.current_password.errors.append("Das aktuelle Passwort ist falsch.")
+            form.current_password.errors.append(_("Das aktuelle Passwort ist falsch."))
             return render_template("security/password.html", form=form), 400
         current_user.password_hash = accounts.hash_password(form.password.data)
         record("password_change", "user", current_user.id)
         db.session.commit()
-        flash("Ihr Passwort wurde geändert.", "success")
+        flash(_("Ihr Passwort wurde geändert."), "success")
         return redirect(url_for(".account"))
     return render_template("security/password.html", form=form)
 
@@ -145,7 +151,7 @@ def change_password():
 @login_required
 def setup_2fa():
     if services.is_enrolled(current_user):
-        flash("Die Zwei-Faktor-Anmeldung ist bereits eingerichtet.", "info")
+        flash(_("Die Zwei-Faktor-Anmeldung ist bereits eingerichtet."), "info")
         return redirect(url_for(".account"))
     cred = services.start_enrolment(current_user)
     db.session.commit()
@@ -159,7 +165,7 @@ def setup_2fa():
         record("2fa_failed", "user", current_user.id, "enrolment")
         db.session.commit()
         form.code.errors.append(
-            "Der Code ist falsch. Bitte den aktuellen Code aus der App eingeben."
+            _("Der Code ist falsch. Bitte den aktuellen Code aus der App eingeben.")
         )
     uri = services.provisioning_uri(current_user, cred)
     return render_template(
@@ -176,7 +182,7 @@ def setup_2fa():
 def regenerate_recovery_codes():
     form = PasswordConfirmForm()
     if not services.is_enrolled(current_user):
-        flash("Die Zwei-Faktor-Anmeldung ist nicht eingerichtet.", "error")
+        flash(_("Die Zwei-Faktor-Anmeldung ist nicht eingerichtet."), "error")
         return redirect(url_for(".account"))
     if form.validate_on_submit() and check_password_hash(
         current_user.password_hash, form.password.data
@@ -185,7 +191,7 @@ def regenerate_recovery_codes():
         record("2fa_recovery_codes", "user", current_user.id)
         db.session.commit()
         return render_template("security/recovery_codes.html", codes=codes)
-    flash("Das Passwort ist falsch.", "error")
+    flash(_("Das Passwort ist falsch."), "error")
     return redirect(url_for(".account"))
 
 
@@ -194,16 +200,16 @@ def regenerate_recovery_codes():
 def disable_2fa():
     form = PasswordConfirmForm()
     if services.requires_2fa(current_user):
-        flash("Für Ihr Konto ist die Zwei-Faktor-Anmeldung vorgeschrieben.", "error")
+        flash(_("Für Ihr Konto ist die Zwei-Faktor-Anmeldung vorgeschrieben."), "error")
     elif form.validate_on_submit() and check_password_hash(
         current_user.password_hash, form.password.data
     ):
         services.remove_2fa(current_user)
         record("2fa_disabled", "user", current_user.id)
         db.session.commit()
-        flash("Die Zwei-Faktor-Anmeldung ist ausgeschaltet.", "success")
+        flash(_("Die Zwei-Faktor-Anmeldung ist ausgeschaltet."), "success")
     else:
-        flash("Das Passwort ist falsch.", "error")
+        flash(_("Das Passwort ist falsch."), "error")
     return redirect(url_for(".account"))
 
 
@@ -220,7 +226,7 @@ def organisation_settings():
             org.enforce_2fa_all = form.enforce_2fa_all.data
             record("update", "organisation", org.id, "enforce_2fa_all")
             db.session.commit()
-        flash("Einstellung gespeichert.", "success")
+        flash(_("Einstellung gespeichert."), "success")
         return redirect(url_for(".organisation_settings"))
     return render_template("security/organisation.html", form=form, org=org)
 
@@ -235,8 +241,11 @@ def reset_user_2fa(user_id: int):
     record("2fa_reset", "user", user.id)
     db.session.commit()
     flash(
-        f"Zwei-Faktor-Anmeldung für „{user.username}“ zurückgesetzt. "
-        "Das Konto richtet sie bei der nächsten Anmeldung neu ein.",
+        _(
+            "Zwei-Faktor-Anmeldung für „%(name)s“ zurückgesetzt. "
+            "Das Konto richtet sie bei der nächsten Anmeldung neu ein.",
+            name=user.username,
+        ),
         "success",
     )
     return redirect(url_for("admin_users.index"))

@@ -9,6 +9,7 @@ import time
 import pyotp
 import segno
 from flask import current_app, flash, make_response, redirect, request, session, url_for
+from flask_babel import gettext as _
 from flask_login import current_user, logout_user
 from sqlalchemy import delete, select
 from werkzeug.security import check_password_hash
@@ -47,8 +48,11 @@ def enforce_idle_timeout():
         logout_user()
         session.clear()
         flash(
-            "Sie wurden nach {} Minuten ohne Aktivität automatisch abgemeldet. "
-            "Bitte melden Sie sich erneut an.".format(current_app.config["SESSION_IDLE_MINUTES"]),
+            _(
+                "Sie wurden nach %(n)s Minuten ohne Aktivität automatisch abgemeldet. "
+                "Bitte melden Sie sich erneut an.",
+                n=current_app.config["SESSION_IDLE_MINUTES"],
+            ),
             "info",
         )
         return redirect_to(url_for("auth.login"))
@@ -150,8 +154,8 @@ def new_recovery_codes(user: User) -> list[str]:
     db.session.execute(delete(RecoveryCode).where(RecoveryCode.user_id == user.id))
     alphabet = "abcdefghjkmnpqrstuvwxyz23456789"
     codes = []
-    for _ in range(RECOVERY_CODE_COUNT):
-        raw = "".join(secrets.choice(alphabet) for _ in range(10))
+    for _index in range(RECOVERY_CODE_COUNT):
+        raw = "".join(secrets.choice(alphabet) for _position in range(10))
         codes.append(f"{raw[:5]}-{raw[5:]}")
         db.session.add(RecoveryCode(user_id=user.id, code_hash=hash_password(raw)))
     db.session.flush()

@@ -126,3 +126,31 @@ def test_signed_out_entries_stay_until_signed_in(phone_without_worker, county, c
     page.goto(f"/households/{county.household_a.id}")
     page.wait_for_selector("#timeline >> text=Nach Ablauf der Sitzung", timeout=15000)
     assert notes().count("Nach Ablauf der Sitzung") == 1
+
+
+def test_outbox_and_offline_copy_speak_the_browser_language(chromium, live_server, county, ctx):
+    """The scripts hold no text of their own: an English browser gets English from the page."""
+    seed_topics()
+    context = chromium.new_context(
+        viewport=PHONE, base_url=live_server, is_mobile=True, has_touch=True, locale="en-GB"
+    )
+    try:
+        page = context.new_page()
+        household = f"/households/{county.household_a.id}"
+        sign_in(page, "manager", PASSWORD)
+        wait_for_service_worker(page)
+        open_entry(page, household)
+        context.set_offline(True)
+        write_note(page, "Written in the basement")
+        page.wait_for_selector("#outbox-count:has-text('1 waiting to be sent')")
+        assert "saved on this device" in page.locator(".outbox-saved").inner_text()
+        page.reload()  # the kept copy of the household page, marked in English
+        page.wait_for_selector("#outbox li:has-text('waiting to be sent')")
+        assert page.locator(".offline-copy").inner_text().startswith("Offline copy from")
+        assert "wartet" not in page.locator("#outbox").inner_text()
+        context.set_offline(False)
+        page.evaluate("window.dispatchEvent(new Event('online'))")
+        wait_until_outbox_empty(page)
+        assert notes() == ["Written in the basement"]
+    finally:
+        context.close()
