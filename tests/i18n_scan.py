@@ -183,5 +183,7 @@ def python_strings(path: Path) -> list[str]:
                 inside_gettext.add(id(child))
     lines = path.read_text(encoding="utf-8").splitlines()
     return [
-        f"{line}: {text}" for line, text in sorted(set(found)) if OPT_OUT not in lines[line - 1]
+        f"{line}: {text}"
+        for line, text in sorted(set(found))
+        if OPT_OUT not in lines[line - 1].lower()
     ]
