@@ -126,7 +126,9 @@ def subject_access(person: Person) -> dict:
     return {
         "generated_at": utcnow().isoformat(timespec="seconds") + "Z",
         "person_id": person.id,
-        "sections": [{"key": s.key, "title": s.title, "data": s.build(person)} for s in sections()],
+        "sections": [
+            {"key": s.key, "title": str(s.title), "data": s.build(person)} for s in sections()
+        ],
     }
 
 
