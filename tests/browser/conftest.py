@@ -35,6 +35,22 @@ def live_server(app: Flask) -> Iterator[str]:
     thread.join(timeout=5)
 
 
+class GermanBrowser:
+    """The browser as staff use it: every context asks for German pages (Accept-Language,
+    navigator.language) unless a test passes another `locale`. Headless Chromium would
+    otherwise ask for English, and the interface follows the browser (issue #9)."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        kwargs.setdefault("locale", "de-DE")
+        return self._browser.new_context(**kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
     if not shutil.which(CHROMIUM):
@@ -46,7 +62,7 @@ def chromium() -> Iterator[object]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield GermanBrowser(browser)
         browser.close()
 
 
