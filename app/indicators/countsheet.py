@@ -351,7 +351,7 @@ def compute(
         Section(
             _("Netzwerkkontakte"),
             [
-                (label, networking.get(code, 0))
+                (str(label), networking.get(code, 0))
                 for code, label in plan_choices.NETWORK_GROUPS.items()
             ],
         )

@@ -35,10 +35,10 @@ def live_server(app: Flask) -> Iterator[str]:
     thread.join(timeout=5)
 
 
-class GermanBrowser:
-    """The browser as staff use it: every context asks for German pages (Accept-Language,
-    navigator.language) unless a test passes another `locale`. Headless Chromium would
-    otherwise ask for English, and the interface follows the browser (issue #9)."""
+class _GermanChromium:
+    """The browser, whose new contexts ask for German unless a test says otherwise: the
+    interface follows the browser's language, and headless Chromium asks for en-US (its
+    --lang switch does not change that; only a context's locale does)."""
 
     def __init__(self, browser) -> None:
         self._browser = browser
@@ -62,7 +62,7 @@ def chromium() -> Iterator[object]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield GermanBrowser(browser)
+        yield _GermanChromium(browser)
         browser.close()
 
 
