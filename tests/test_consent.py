@@ -156,3 +156,38 @@ def test_records_cannot_be_dated_before_the_newest_one(login, county):
     assert "Das Datum liegt vor dem letzten Eintrag" in page(r)
     assert services.counselling_allowed(county.person_a)
     assert count_rows(ConsentRecord) == 1
+
+
+def test_consent_pages_speak_english_when_the_browser_asks(login, county):
+    """Issue #9: panel, form, messages and the subject access export in English."""
+    import json
+
+    english = {"Accept-Language": "en"}
+    b = login("manager")
+    person_id = county.person_a.id
+    html = page(b.get(f"/persons/{person_id}", headers=english))
+    assert "No consent to storing counselling data." in html
+    assert "No consent recorded yet." in html
+    assert "Keine Einwilligung" not in html and "Einwilligung erfassen" not in html
+    form = page(b.get(f"/persons/{person_id}/consent/new", headers=english))
+    assert "Store counselling data" in form and "What does the person consent to?" in form
+    refused = b.post(
+        f"/persons/{person_id}/consent/new",
+        {"language": "de", "form_version": "1", "method": "paper", "given_on": "01.01.2026"},
+        headers=english,
+    )
+    assert "Please tick at least one area or enter an agency." in page(refused)
+    assert count_rows(ConsentRecord) == 0
+    data = {"counselling": "y", "language": "ar", "form_version": "2026-1"}
+    data |= {"method": "screen_interpreter", "given_on": today().strftime("%d.%m.%Y")}
+    assert b.post(f"/persons/{person_id}/consent/new", data, headers=english).status_code == 302
+    html = page(b.get(f"/persons/{person_id}", headers=english))
+    assert "Consent saved." in html
+    assert "On screen with an interpreter" in html and "Counselling data" in html
+    assert "Am Bildschirm" not in html and "Beratungsdaten" not in html
+    lead = login("lead")  # subject access is the team lead's task
+    export = json.loads(lead.get(f"/persons/{person_id}/subject-access.json", headers=english).data)
+    section = next(s for s in export["sections"] if s["key"] == "consents")
+    assert section["title"] == "Consents"
+    assert section["data"][0]["Status"] == "given"
+    assert section["data"][0]["Store counselling data"] is True

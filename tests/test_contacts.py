@@ -601,3 +601,27 @@ def test_blank_date_is_refused_not_a_server_error(login, county, blank):
     r = login("manager").post(f"/households/{county.household_a.id}/contacts/new", data)
     assert r.status_code == 200 and "Bitte Datum und Uhrzeit angeben." in r.text
     assert count_rows(Contact) == before
+
+
+def test_contact_form_and_messages_speak_english_when_the_browser_asks(login, county):
+    """Issue #9: an English browser gets the contact form, its choices and its messages in
+    English; the German texts do not appear."""
+    english = {"Accept-Language": "en-GB,en;q=0.9"}
+    b = login("manager")
+    url = f"/households/{county.household_a.id}/contacts/new"
+    html = b.get(url, headers=english).text
+    for text in ("Record contact", "Who was present?", "Home visit (outreach)", "Next steps"):
+        assert text in html
+    for text in ("Kontakt erfassen", "Wer war dabei?", "Hausbesuch", "Nächste Schritte"):
+        assert text not in html
+    data = contact_payload([county.person_a.id], topics=[], duration_preset="", note="x")
+    r = b.post(url, data, headers=english)
+    assert "Please choose at least one topic." in r.text
+    assert "Please enter the duration." in r.text
+    assert "Bitte mindestens ein Thema" not in r.text
+    assert contacts_count() == 0
+    r = b.post(url, contact_payload([county.person_a.id]), headers=english)
+    assert r.status_code == 302
+    page = b.get(r.headers["Location"], headers=english).text
+    assert "Contact saved." in page and "Kontakt gespeichert." not in page
+    assert contacts_count() == 1

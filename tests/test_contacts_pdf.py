@@ -234,3 +234,27 @@ def test_household_pdf_asks_for_a_shorter_range_when_too_long(login, county, mon
     assert r.status_code == 422
     assert "Bitte einen kürzeren Zeitraum" in r.text and "3 Kontakte" in r.text
     assert b.get(f"{url}?date_from=2026-03-02&date_to=2026-03-31").status_code == 200
+
+
+def test_contact_pdf_follows_the_users_interface_language(login, county):
+    """A staff document: an English user prints the counselling record in English, with
+    English dates; the client's data stay as recorded."""
+    contact = _contact(county)
+    county.users["manager"].locale = "en"
+    db.session.commit()
+    r = login("manager").get(f"/contacts/{contact.id}/pdf", headers={"Accept-Language": "de"})
+    text = " ".join(pdf_text(r.data).split())
+    for expected in (
+        "Counselling record",
+        "Nov 24, 2026",
+        "Local office hour",
+        "Type and place:",
+        "Counselled by:",
+        "Arabisch (professional)",
+        "Client",
+        "signature of client",
+        "Die Familie sucht eine größere Wohnung.",
+    ):
+        assert expected in text, text
+    for german in ("Beratungsprotokoll", "Sprechstunde vor Ort", "Beraten von", "Unterschrift"):
+        assert german not in text

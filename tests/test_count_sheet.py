@@ -348,3 +348,29 @@ def test_consultation_contacts_count_by_setting_and_topic(county, make):
     assert sheet.figure("Beratungskontakte nach Thema", language) == 2
     assert sheet.figure("Erreichte Haushalte", "Haushalte insgesamt") == 1
     assert sheet.figure("Erreichte Personen", "Personen insgesamt") == 1
+
+
+def test_exports_follow_the_interface_language(world, login):
+    """Issue #9: with an English interface the count sheet's page, CSV and XLSX carry English
+    labels as plain text cells; the figures are the same."""
+    english = {"Accept-Language": "en"}
+    b = login("admin")
+    query = "date_from=2025-01-01&date_to=2025-12-31"
+    page = b.get(f"/reports/count-sheet?{query}", headers=english).text
+    assert "Households reached" in page and "Erreichte Haushalte" not in page
+    response = b.get(f"/reports/count-sheet.xlsx?{query}", headers=english)
+    workbook = load_workbook(io.BytesIO(response.data))
+    sheet = workbook.active
+    assert sheet.title == "Count sheet"
+    assert [c.value for c in sheet[1]] == ["Period", "Jan 1, 2025–Dec 31, 2025", None]
+    assert [c.value for c in sheet[3]] == ["Section", "Characteristic", "Count"]
+    figures = {(r[0], r[1]): r[2] for r in sheet.iter_rows(min_row=4, values_only=True)}
+    assert figures[("Households reached", "Households in total")] == 4
+    assert figures[("Counselling contacts by type", "Home visit (outreach)")] == 0
+    assert not any("Erreichte" in str(key) for key in figures)
+    response = b.get(f"/reports/count-sheet.csv?{query}", headers=english)
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[1][:2] == ["Scope", "whole provider organisation"]
+    figures = {(r[0], r[1]): int(r[2]) for r in rows[3:]}
+    assert figures[("Households reached", "Households in total")] == 4
+    assert ("Persons reached", "Age unknown") in figures

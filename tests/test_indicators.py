@@ -475,3 +475,27 @@ def test_admin_edits_option_labels_and_code_stays(cat, county, login):
     bad = b.post(f"/admin/indicator-options/{option.id}", {"label_de": ""})
     assert "Bitte angeben." in bad.text
     assert login("manager").get(f"/admin/indicator-options/{option.id}").status_code == 403
+
+
+def test_sheet_speaks_english_with_the_catalogues_english_labels(cat, county, login):
+    """Issue #9: an English user sees the interface in English and the catalogue's English
+    labels (groups, indicators, options); numbers use the English decimal point."""
+    county.users["manager"].locale = "en"
+    db.session.commit()
+    b = login("manager")
+    person = county.person_a
+    body = b.get(f"/persons/{person.id}/indicators").text
+    for text in ("<h1>Indicators</h1>", "German level", "Weekly hours", "Everything still up to"):
+        assert text in body
+    for text in ("Deutschkenntnisse", "Wochenarbeitsstunden", "Alles noch aktuell", "fehlt"):
+        assert text not in body
+    url = f"/persons/{person.id}/indicators/{cat['working_hours'].id}/edit"
+    bad = b.post(url, {"value": "99", "valid_from": "2025-01-01", "kind_": "change"})
+    assert "Please enter a number from 0 to 60." in bad.text
+    assert count_rows(IndicatorValue) == 0
+    ok = b.post(url, {"value": "19,5", "valid_from": "2025-01-01", "kind_": "change"})
+    assert ok.status_code == 302
+    row = b.get(url.removesuffix("/edit"), headers={"HX-Request": "true"}).text
+    assert "<strong>19.5</strong>" in row and "since Jan 1, 2025" in row
+    history = b.get(url.removesuffix("/edit")).text
+    assert "Valid from" in history and "Gültig ab" not in history

@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, TextAreaField
 from wtforms.validators import DataRequired, InputRequired, Length, ValidationError
 
@@ -14,15 +16,18 @@ class GiveConsentForm(Form):
     counselling = BooleanField(services.SCOPES[services.COUNSELLING])
     volunteer_sharing = BooleanField(services.SCOPES[services.VOLUNTEERS])
     agencies = TextAreaField(
-        "Schweigepflichtentbindung gegenüber (eine Stelle je Zeile)",
-        [Length(max=4000, message="Höchstens 4000 Zeichen.")],
+        _l("Schweigepflichtentbindung gegenüber (eine Stelle je Zeile)"),
+        [Length(max=4000, message=_l("Höchstens %(max)d Zeichen."))],
         filters=[lambda v: v.strip() if isinstance(v, str) else v],
     )
-    language = Select("Sprache des Formulars", choices=texts.language_choices())
-    form_version = text("Formularversion", 20, DataRequired("Bitte die Formularversion angeben."))
-    method = Select("Wie erteilt", choices=list(services.METHODS.items()))
+    language = Select(_l("Sprache des Formulars"), choices=texts.language_choices())
+    form_version = text(
+        _l("Formularversion"), 20, DataRequired(_l("Bitte die Formularversion angeben."))
+    )
+    method = Select(_l("Wie erteilt"), choices=list(services.METHODS.items()))
     given_on = GermanDateField(
-        "Erteilt am", [InputRequired("Bitte das Datum angeben."), no_future(), reasonable_date]
+        _l("Erteilt am"),
+        [InputRequired(_l("Bitte das Datum angeben.")), no_future(), reasonable_date],
     )
 
     @property
@@ -37,23 +42,23 @@ class GiveConsentForm(Form):
     def validate_agencies(self, field: TextAreaField) -> None:
         names = self.agency_names
         if len(names) > MAX_AGENCIES:
-            raise ValidationError(f"Höchstens {MAX_AGENCIES} Stellen.")
+            raise ValidationError(_("Höchstens %(n)s Stellen.", n=MAX_AGENCIES))
         if any(len(n) > MAX_AGENCY_LENGTH for n in names):
-            raise ValidationError(f"Jede Stelle höchstens {MAX_AGENCY_LENGTH} Zeichen.")
+            raise ValidationError(_("Jede Stelle höchstens %(n)s Zeichen.", n=MAX_AGENCY_LENGTH))
 
     def validate_counselling(self, field: BooleanField) -> None:
         if not (field.data or self.volunteer_sharing.data or self.agency_names):
             raise ValidationError(
-                "Bitte mindestens einen Bereich ankreuzen oder eine Stelle eintragen."
+                _("Bitte mindestens einen Bereich ankreuzen oder eine Stelle eintragen.")
             )
 
 
 class WithdrawConsentForm(Form):
     withdrawn_on = GermanDateField(
-        "Widerrufen am",
-        [InputRequired("Bitte das Datum angeben."), no_future(), reasonable_date],
+        _l("Widerrufen am"),
+        [InputRequired(_l("Bitte das Datum angeben.")), no_future(), reasonable_date],
     )
     confirm = BooleanField(
-        "Die Person widerruft ihre Einwilligung vollständig.",
-        [DataRequired("Bitte bestätigen Sie den Widerruf.")],
+        _l("Die Person widerruft ihre Einwilligung vollständig."),
+        [DataRequired(_l("Bitte bestätigen Sie den Widerruf."))],
     )

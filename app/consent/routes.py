@@ -12,6 +12,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import case_data_required, person_or_404
@@ -70,7 +71,7 @@ def give(person_id: int):
             given_on=form.given_on.data,
         )
         db.session.commit()
-        flash("Einwilligung gespeichert.", "success")
+        flash(_("Einwilligung gespeichert."), "success")
         return redirect(url_for("households.show_person", person_id=person.id))
     return render_template("consent/give.html", form=form, person=person)
 
@@ -85,7 +86,7 @@ def withdraw(person_id: int):
     if form.validate_on_submit() and not _date_problem(person, form.withdrawn_on):
         services.withdraw(person, form.withdrawn_on.data)
         db.session.commit()
-        flash("Widerruf gespeichert. Er gilt ab sofort.", "success")
+        flash(_("Widerruf gespeichert. Er gilt ab sofort."), "success")
         return redirect(url_for("households.show_person", person_id=person.id))
     return render_template("consent/withdraw.html", form=form, person=person)
 

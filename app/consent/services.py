@@ -5,6 +5,8 @@ from __future__ import annotations
 
 from datetime import date
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -12,6 +14,7 @@ from app.audit.services import record
 from app.consent.models import ConsentAgency, ConsentRecord
 from app.extensions import db
 from app.households.models import Household, Person
+from app.i18n import local_date
 from app.privacy.registry import ANONYMISED, anonymiser, subject_access_section
 from app.timeutil import today
 
@@ -19,15 +22,15 @@ COUNSELLING = "counselling"
 VOLUNTEERS = "volunteers"
 AGENCY = "agency"
 SCOPES = {
-    COUNSELLING: "Beratungsdaten speichern",
-    VOLUNTEERS: "Termindaten an Ehrenamtliche weitergeben",
-    AGENCY: "Datenaustausch mit Stellen (Schweigepflichtentbindung)",
+    COUNSELLING: _l("Beratungsdaten speichern"),
+    VOLUNTEERS: _l("Termindaten an Ehrenamtliche weitergeben"),
+    AGENCY: _l("Datenaustausch mit Stellen (Schweigepflichtentbindung)"),
 }
 METHODS = {
-    "paper": "Unterschriebenes Papierformular",
-    "screen_interpreter": "Am Bildschirm mit Dolmetscher:in",
+    "paper": _l("Unterschriebenes Papierformular"),
+    "screen_interpreter": _l("Am Bildschirm mit Dolmetscher:in"),
 }
-STATES = {"given": "erteilt", "withdrawn": "widerrufen"}
+STATES = {"given": _l("erteilt"), "withdrawn": _l("widerrufen")}
 
 
 def history(person: Person) -> list[ConsentRecord]:
@@ -56,9 +59,9 @@ def date_problem(person: Person, on: date) -> str | None:
     consent) entered today would not be the state in force."""
     newest = latest(person)
     if newest is not None and on < newest.effective_on:
-        return (
-            f"Das Datum liegt vor dem letzten Eintrag ({newest.effective_on:%d.%m.%Y}). "
-            "Bitte das Datum prüfen."
+        return _(
+            "Das Datum liegt vor dem letzten Eintrag (%(date)s). Bitte das Datum prüfen.",
+            date=local_date(newest.effective_on),
         )
     return None
 
@@ -149,21 +152,23 @@ def withdraw(person: Person, withdrawn_on: date | None = None) -> ConsentRecord:
 
 
 def _as_dict(consent: ConsentRecord) -> dict:
+    """One record for the subject access export (JSON and PDF), labelled in the interface
+    language; plain strings, so that the export can be serialised."""
     return {
-        "Stand": STATES.get(consent.state, consent.state),
-        "Gültig ab": consent.effective_on.isoformat(),
-        SCOPES[COUNSELLING]: consent.counselling,
-        SCOPES[VOLUNTEERS]: consent.volunteer_sharing,
-        "Schweigepflichtentbindung gegenüber": consent.agency_names,
-        "Formularversion": consent.form_version,
-        "Sprache des Formulars": consent.language,
-        "Wie erteilt": METHODS.get(consent.method, consent.method),
-        "Erfasst am": consent.recorded_at.isoformat(timespec="seconds"),
-        "Erfasst von": consent.recorded_by.display_name if consent.recorded_by else "",
+        _("Stand"): str(STATES.get(consent.state, consent.state)),
+        _("Gültig ab"): consent.effective_on.isoformat(),
+        str(SCOPES[COUNSELLING]): consent.counselling,
+        str(SCOPES[VOLUNTEERS]): consent.volunteer_sharing,
+        _("Schweigepflichtentbindung gegenüber"): consent.agency_names,
+        _("Formularversion"): consent.form_version,
+        _("Sprache des Formulars"): consent.language,
+        _("Wie erteilt"): str(METHODS.get(consent.method, consent.method)),
+        _("Erfasst am"): consent.recorded_at.isoformat(timespec="seconds"),
+        _("Erfasst von"): consent.recorded_by.display_name if consent.recorded_by else "",
     }
 
 
-@subject_access_section("consents", "Einwilligungen", order=30)
+@subject_access_section("consents", _l("Einwilligungen"), order=30)
 def consent_section(person: Person) -> list[dict]:
     return [_as_dict(c) for c in history(person)]
 

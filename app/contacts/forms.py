@@ -5,6 +5,8 @@ from __future__ import annotations
 import uuid
 from datetime import datetime, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import (
     BooleanField,
     DateTimeLocalField,
@@ -53,7 +55,7 @@ class ChipsField(SelectMultipleField):
 
     def __init__(self, label: str = "", validators=None, invalid_message: str = "", **kwargs):
         super().__init__(label, validators, **kwargs)
-        self.invalid_message = invalid_message or "Ungültige Auswahl."
+        self.invalid_message = invalid_message or _l("Ungültige Auswahl.")
 
     def process_formdata(self, valuelist: list[str]) -> None:
         try:
@@ -71,7 +73,7 @@ class ChipsField(SelectMultipleField):
 class ChoiceRadioField(RadioField):
     def __init__(self, label: str = "", validators=None, invalid_message: str = "", **kwargs):
         super().__init__(label, validators, **kwargs)
-        self.invalid_message = invalid_message or "Ungültige Auswahl."
+        self.invalid_message = invalid_message or _l("Ungültige Auswahl.")
 
     def pre_validate(self, form) -> None:
         if self.data not in {value for value, *_ in self.iter_choices()}:
@@ -89,7 +91,7 @@ class OptionalIntegerField(IntegerField):
             self.data = int(valuelist[0].strip())
         except ValueError as exc:
             self.data = None
-            raise ValueError("Bitte eine ganze Zahl eingeben.") from exc
+            raise ValueError(_("Bitte eine ganze Zahl eingeben.")) from exc
 
 
 class LocalDateTimeField(DateTimeLocalField):
@@ -115,7 +117,7 @@ class LocalDateTimeField(DateTimeLocalField):
             except ValueError:
                 continue
         self.data = None
-        raise ValueError("Bitte Datum und Uhrzeit angeben (TT.MM.JJJJ HH:MM).")
+        raise ValueError(_("Bitte Datum und Uhrzeit angeben (TT.MM.JJJJ HH:MM)."))
 
 
 def local_now() -> datetime:
@@ -138,23 +140,25 @@ class TaskForm(Form):
     class Meta:
         csrf = False
 
-    description = text("Nächster Schritt", 300, Optional())
-    owner_kind = SelectField("Wer?", choices=opts(choices.OWNER_KINDS.items()), default="manager")
-    owner_id = SelectField("Person", coerce=int, default=0, validate_choice=False)
-    due_on = GermanDateField("Bis wann?")
+    description = text(_l("Nächster Schritt"), 300, Optional())
+    owner_kind = SelectField(
+        _l("Wer?"), choices=opts(choices.OWNER_KINDS.items()), default="manager"
+    )
+    owner_id = SelectField(_l("Person"), coerce=int, default=0, validate_choice=False)
+    due_on = GermanDateField(_l("Bis wann?"))
 
     def validate_owner_kind(self, field: SelectField) -> None:
         if field.data not in choices.OWNER_KINDS:
-            raise ValidationError("Unbekannte Zuständigkeit.")
+            raise ValidationError(_("Unbekannte Zuständigkeit."))
 
     def validate_owner_id(self, field: SelectField) -> None:
         if self.owner_kind.data not in ("colleague", "volunteer"):
             return  # "ich" is the author; a client is no user: a chosen person is ignored
         allowed = {value for value, _ in self._owner_choices(self.owner_kind.data)}
         if field.data and field.data not in allowed:
-            raise ValidationError("Diese Person kann die Aufgabe nicht übernehmen.")
+            raise ValidationError(_("Diese Person kann die Aufgabe nicht übernehmen."))
         if self.description.data and self.owner_kind.data == "colleague" and not field.data:
-            raise ValidationError("Bitte die Kollegin oder den Kollegen auswählen.")
+            raise ValidationError(_("Bitte die Kollegin oder den Kollegen auswählen."))
 
     def _owner_choices(self, kind: str) -> list[tuple[int, str]]:
         groups = getattr(self, "owner_groups", {})
@@ -162,48 +166,50 @@ class TaskForm(Form):
 
     def validate_due_on(self, field: GermanDateField) -> None:
         if field.data and field.data.year < 2000:
-            raise ValidationError("Bitte ein Datum ab 2000 angeben.")
+            raise ValidationError(_("Bitte ein Datum ab 2000 angeben."))
 
 
 class ContactForm(Form):
     idempotency_key = HiddenField(default=new_key)
     participants = ChipsField(
-        "Wer war dabei?",
+        _l("Wer war dabei?"),
         coerce=int,
-        invalid_message="Diese Person gehört nicht zu diesem Haushalt.",
+        invalid_message=_l("Diese Person gehört nicht zu diesem Haushalt."),
     )
     occurred_at = LocalDateTimeField(
-        "Wann?", [InputRequired("Bitte Datum und Uhrzeit angeben.")], default=local_now
+        _l("Wann?"), [InputRequired(_l("Bitte Datum und Uhrzeit angeben."))], default=local_now
     )
     duration_preset = RadioField(
-        "Dauer",
-        choices=opts([(str(m), f"{m} min") for m in choices.DURATION_PRESETS] + [("", "andere")]),
+        _l("Dauer"),
+        choices=opts(
+            [(str(m), f"{m} min") for m in choices.DURATION_PRESETS] + [("", _l("andere"))]
+        ),
         default="30",
         validate_choice=False,
     )
     duration_minutes = OptionalIntegerField(
-        "Dauer in Minuten (freie Eingabe)",
+        _l("Dauer in Minuten (freie Eingabe)"),
         [],
         render_kw={"inputmode": "numeric", "min": "1", "max": str(choices.MAX_DURATION)},
     )
     setting = ChoiceRadioField(
-        "Art des Kontakts",
+        _l("Art des Kontakts"),
         choices=opts(choices.SETTINGS.items()),
         default="home_visit",
-        invalid_message="Bitte eine Art des Kontakts wählen.",
+        invalid_message=_l("Bitte eine Art des Kontakts wählen."),
     )
-    location = text("Ort / Behörde", 160, render_kw={"autocomplete": "on"})
-    topics = ChipsField("Themen", invalid_message="Unbekanntes Thema.")
+    location = text(_l("Ort / Behörde"), 160, render_kw={"autocomplete": "on"})
+    topics = ChipsField(_l("Themen"), invalid_message=_l("Unbekanntes Thema."))
     interpreter_kind = ChoiceRadioField(
-        "Dolmetscher:in",
+        _l("Dolmetscher:in"),
         choices=opts(choices.INTERPRETER.items()),
         default="",
-        invalid_message="Bitte eine gültige Angabe zur Dolmetscher:in wählen.",
+        invalid_message=_l("Bitte eine gültige Angabe zur Dolmetscher:in wählen."),
     )
-    interpreter_language = text("Sprache", 80, render_kw={"autocomplete": "on"})
+    interpreter_language = text(_l("Sprache"), 80, render_kw={"autocomplete": "on"})
     note = TextAreaField(
-        "Notiz",
-        [Optional(), Length(max=20000, message="Höchstens 20000 Zeichen.")],
+        _l("Notiz"),
+        [Optional(), Length(max=20000, message=_l("Höchstens %(max)d Zeichen."))],
         filters=[_strip],
         render_kw={"rows": "6", "autocapitalize": "sentences"},
     )
@@ -228,74 +234,80 @@ class ContactForm(Form):
             uuid.UUID(field.data or "")
         except ValueError as exc:
             raise ValidationError(
-                "Das Formular ist unvollständig. Bitte die Seite neu laden."
+                _("Das Formular ist unvollständig. Bitte die Seite neu laden.")
             ) from exc
 
     def validate_participants(self, field: ChipsField) -> None:
         if not field.data:
-            raise ValidationError("Bitte mindestens eine Person auswählen.")
+            raise ValidationError(_("Bitte mindestens eine Person auswählen."))
         refused = [
             name for pid, name in getattr(self, "without_consent", {}).items() if pid in field.data
         ]
         if refused:
             raise ValidationError(
-                "Ohne Einwilligung zur Speicherung von Beratungsdaten kann für "
-                f"{', '.join(refused)} kein Kontakt erfasst werden. Bitte zuerst die "
-                "Einwilligung auf der Personenseite erfassen."
+                _(
+                    "Ohne Einwilligung zur Speicherung von Beratungsdaten kann für %(names)s "
+                    "kein Kontakt erfasst werden. Bitte zuerst die Einwilligung auf der "
+                    "Personenseite erfassen.",
+                    names=", ".join(refused),
+                )
             )
 
     def validate_occurred_at(self, field: LocalDateTimeField) -> None:
         if not field.data:  # e.g. only blanks: InputRequired sees input, the parser none
-            raise ValidationError("Bitte Datum und Uhrzeit angeben.")
+            raise ValidationError(_("Bitte Datum und Uhrzeit angeben."))
         if field.data.year < 2000:
-            raise ValidationError("Bitte ein Datum ab 2000 angeben.")
+            raise ValidationError(_("Bitte ein Datum ab 2000 angeben."))
         if local_to_utc(field.data) > utcnow() + timedelta(days=1):
-            raise ValidationError("Der Kontakt darf höchstens einen Tag in der Zukunft liegen.")
+            raise ValidationError(_("Der Kontakt darf höchstens einen Tag in der Zukunft liegen."))
 
     def validate_duration_minutes(self, field: IntegerField) -> None:
         if field.errors:
             return
         duration = self.duration
         if duration is None:
-            raise ValidationError("Bitte die Dauer angeben.")
+            raise ValidationError(_("Bitte die Dauer angeben."))
         if duration < 1 or duration > choices.MAX_DURATION:
             raise ValidationError(
-                f"Die Dauer muss zwischen 1 und {choices.MAX_DURATION} Minuten liegen."
+                _(
+                    "Die Dauer muss zwischen 1 und %(max)s Minuten liegen.",
+                    max=choices.MAX_DURATION,
+                )
             )
 
     def validate_duration_preset(self, field: RadioField) -> None:
         if field.data and field.data not in {str(m) for m in choices.DURATION_PRESETS}:
-            raise ValidationError("Bitte eine der vorgeschlagenen Dauern wählen.")
+            raise ValidationError(_("Bitte eine der vorgeschlagenen Dauern wählen."))
 
     def validate_location(self, field) -> None:
         if self.setting.data == "office_hour" and not field.data:
-            raise ValidationError("Bitte den Ort der Sprechstunde angeben.")
+            raise ValidationError(_("Bitte den Ort der Sprechstunde angeben."))
         if self.setting.data == "accompaniment" and not field.data:
-            raise ValidationError("Bitte die Behörde angeben.")
+            raise ValidationError(_("Bitte die Behörde angeben."))
 
     def validate_topics(self, field: ChipsField) -> None:
         if not field.data:
-            raise ValidationError("Bitte mindestens ein Thema wählen.")
+            raise ValidationError(_("Bitte mindestens ein Thema wählen."))
 
     def validate_interpreter_language(self, field) -> None:
         if self.interpreter_kind.data and not field.data:
-            raise ValidationError("Bitte die Sprache der Verdolmetschung angeben.")
+            raise ValidationError(_("Bitte die Sprache der Verdolmetschung angeben."))
 
 
 class DeleteForm(Form):
     reason = text(
-        "Grund der Löschung",
+        _l("Grund der Löschung"),
         300,
-        DataRequired("Bitte einen Grund für die Löschung angeben."),
+        DataRequired(_l("Bitte einen Grund für die Löschung angeben.")),
     )
 
 
 class CommentForm(Form):
     body = TextAreaField(
-        "Kommentar",
+        _l("Kommentar"),
         [
-            DataRequired("Bitte einen Kommentar eingeben."),
-            Length(max=4000, message="Höchstens 4000 Zeichen."),
+            DataRequired(_l("Bitte einen Kommentar eingeben.")),
+            Length(max=4000, message=_l("Höchstens %(max)d Zeichen.")),
         ],
         filters=[_strip],
         render_kw={"rows": "3"},
@@ -303,13 +315,13 @@ class CommentForm(Form):
 
 
 class TopicForm(Form):
-    label = text("Bezeichnung", 80, DataRequired("Bitte eine Bezeichnung angeben."))
+    label = text(_l("Bezeichnung"), 80, DataRequired(_l("Bitte eine Bezeichnung angeben.")))
     sort_order = IntegerField(
-        "Reihenfolge",
-        [Optional(), NumberRange(0, 9999, "Bitte eine Zahl von 0 bis 9999.")],
+        _l("Reihenfolge"),
+        [Optional(), NumberRange(0, 9999, _l("Bitte eine Zahl von 0 bis 9999."))],
         render_kw={"inputmode": "numeric"},
     )
-    active = BooleanField("aktiv (bei neuen Kontakten wählbar)", default=True)
+    active = BooleanField(_l("aktiv (bei neuen Kontakten wählbar)"), default=True)
 
 
 class RangeForm(Form):
@@ -318,22 +330,22 @@ class RangeForm(Form):
     class Meta:
         csrf = False
 
-    date_from = GermanDateField("Von")
-    date_to = GermanDateField("Bis")
+    date_from = GermanDateField(_l("Von"))
+    date_to = GermanDateField(_l("Bis"))
 
     def validate_date_to(self, field: GermanDateField) -> None:
         if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError("Das Ende liegt vor dem Anfang.")
+            raise ValidationError(_("Das Ende liegt vor dem Anfang."))
 
 
 class TimelineFilterForm(Form):
     class Meta:
         csrf = False
 
-    topic = SelectField("Thema", default="", validate_choice=False)
+    topic = SelectField(_l("Thema"), default="", validate_choice=False)
     setting = SelectField(
-        "Art",
-        choices=opts([("", "alle"), *choices.SETTINGS.items()]),
+        _l("Art"),
+        choices=opts([("", _l("alle")), *choices.SETTINGS.items()]),
         default="",
         validate_choice=False,
     )

@@ -17,6 +17,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import admin_required, case_data_required, household_or_404, role_required
@@ -80,9 +81,9 @@ def _contact_form(household: Household, contact: Contact | None = None) -> Conta
     for entry in form.tasks:
         entry.form.owner_groups = groups
         entry.form.owner_id.choices = [
-            *opts([(0, "— niemand bestimmtes —")]),
-            *opts(colleagues, "Kolleg:innen"),
-            *opts(helpers, "Ehrenamtliche"),
+            *opts([(0, _("— niemand bestimmtes —"))]),
+            *opts(colleagues, _("Kolleg:innen")),
+            *opts(helpers, _("Ehrenamtliche")),
         ]
     if request.method == "GET":
         if contact is None:
@@ -143,7 +144,7 @@ def _form_data(form: ContactForm) -> services.ContactData:
 def _timeline_context(household: Household) -> dict:
     filters = TimelineFilterForm(request.args)
     topic_pairs = [(t.key, t.label) for t in services.all_topics()]
-    filters.topic.choices = opts([("", "alle"), *topic_pairs])
+    filters.topic.choices = opts([("", _("alle")), *topic_pairs])
     topic = filters.topic.data if filters.topic.data in dict(topic_pairs) else ""
     setting = filters.setting.data if filters.setting.data in choices.SETTINGS else ""
     page = request.args.get("page", 1, type=int) or 1
@@ -178,7 +179,7 @@ def new(household_id: int):
         )
         db.session.commit()
         flash_message = (
-            "Kontakt gespeichert." if created else "Dieser Kontakt war schon gespeichert."
+            _("Kontakt gespeichert.") if created else _("Dieser Kontakt war schon gespeichert.")
         )
         if replay:
             return Response(flash_message, 201, {"X-Contact-Id": str(contact.id)})
@@ -205,10 +206,10 @@ def new(household_id: int):
         )
     if replay:
         reasons = [
-            f"{form[name].label.text}: {' '.join(errors)}"
+            f"{form[name].label.text}: {' '.join(str(e) for e in errors)}"
             for name, errors in form.errors.items()
             if name in form
-        ] or ["Ungültige Eingabe."]
+        ] or [_("Ungültige Eingabe.")]
         return Response("\n".join(reasons), 422, mimetype="text/plain")
     # Validation errors answer 200: htmx 2 swaps only 2xx responses into the page.
     template = "contacts/_form.html" if htmx and embedded else "contacts/form.html"
@@ -251,7 +252,7 @@ def _household_open_or_already_saved(household: Household, form: ContactForm) ->
     if services.find_by_key(current_user.id, form.idempotency_key.data) is not None:
         return True
     form.idempotency_key.errors.append(
-        "Die Beratung dieses Haushalts ist abgeschlossen. Bitte zuerst wieder aufnehmen."
+        _("Die Beratung dieses Haushalts ist abgeschlossen. Bitte zuerst wieder aufnehmen.")
     )
     return False
 
@@ -291,7 +292,7 @@ def edit(contact_id: int):
     if form.validate_on_submit():
         changed = services.update_contact(current_user, contact, _form_data(form))
         db.session.commit()
-        flash("Änderungen gespeichert." if changed else "Keine Änderungen.", "success")
+        flash(_("Änderungen gespeichert.") if changed else _("Keine Änderungen."), "success")
         return redirect(url_for(".show", contact_id=contact.id))
     return render_template(
         "contacts/form.html", form=form, household=household, contact=contact, embedded=False
@@ -307,7 +308,7 @@ def delete(contact_id: int):
         household_id = contact.household_id
         services.delete_contact(current_user, contact, form.reason.data)
         db.session.commit()
-        flash("Kontakt gelöscht.", "success")
+        flash(_("Kontakt gelöscht."), "success")
         return redirect(url_for("households.show", household_id=household_id))
     return render_template("contacts/delete.html", form=form, contact=contact)
 
@@ -328,7 +329,7 @@ def comment(contact_id: int):
                 can_review=True,
                 comment_form=CommentForm(formdata=None),
             )
-        flash("Kommentar gespeichert.", "success")
+        flash(_("Kommentar gespeichert."), "success")
         return redirect(url_for(".show", contact_id=contact.id, _anchor="comments"))
     if htmx:
         return render_template(
@@ -394,7 +395,7 @@ def task_status(task_id: int):
             show_household=request.form.get("context") == "tasks",
             context=request.form.get("context", ""),
         )
-    flash("Aufgabe erledigt." if done else "Aufgabe wieder offen.", "success")
+    flash(_("Aufgabe erledigt.") if done else _("Aufgabe wieder offen."), "success")
     return redirect(_safe_next(url_for(".tasks")))
 
 
@@ -415,7 +416,7 @@ def contact_pdf(contact_id: int):
         household=contact.household,
         contacts=[contact],
         org=_organisation_header(contact.household),
-        title="Beratungsprotokoll",
+        title=_("Beratungsprotokoll"),
         period=None,
         printed_on=today(),
     )
@@ -475,8 +476,12 @@ def household_pdf(household_id: int):
     if len(contacts) > services.PDF_MAX_CONTACTS:
         # A few seconds per hundred contacts: keep one export well inside a request's time.
         form.date_from.errors = [
-            f"Im Zeitraum liegen {len(contacts)} Kontakte. Bitte einen kürzeren Zeitraum "
-            f"wählen (höchstens {services.PDF_MAX_CONTACTS} Kontakte je PDF)."
+            _(
+                "Im Zeitraum liegen %(n)s Kontakte. Bitte einen kürzeren Zeitraum wählen "
+                "(höchstens %(max)s Kontakte je PDF).",
+                n=len(contacts),
+                max=services.PDF_MAX_CONTACTS,
+            )
         ]
         context = _timeline_context(household)
         return render_template("contacts/timeline.html", range_form=form, **context), 422
@@ -487,7 +492,7 @@ def household_pdf(household_id: int):
         household=household,
         contacts=contacts,
         org=_organisation_header(household),
-        title="Beratungsverlauf",
+        title=_("Beratungsverlauf"),
         period=(start, end),
         printed_on=today(),
     )
@@ -504,7 +509,7 @@ def topics():
     if form.validate_on_submit():
         services.create_topic(form.label.data, form.sort_order.data, form.active.data)
         db.session.commit()
-        flash("Thema angelegt.", "success")
+        flash(_("Thema angelegt."), "success")
         return redirect(url_for(".topics"))
     return render_template("contacts/topics.html", topics=services.all_topics(), form=form)
 
@@ -526,6 +531,6 @@ def edit_topic(topic_id: int):
             },
         )
         db.session.commit()
-        flash("Thema gespeichert.", "success")
+        flash(_("Thema gespeichert."), "success")
         return redirect(url_for(".topics"))
     return render_template("contacts/topic_form.html", topic=topic, form=form)

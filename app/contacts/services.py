@@ -8,6 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, case, func, or_, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload, selectinload
@@ -38,15 +39,15 @@ VERSIONED_FIELDS = (
     "topics",
 )
 FIELD_LABELS = {
-    "occurred_at": "Zeitpunkt",
-    "duration_minutes": "Dauer",
-    "setting": "Art",
-    "location": "Ort",
-    "interpreter_kind": "Dolmetscher:in",
-    "interpreter_language": "Sprache",
-    "note": "Notiz",
-    "participants": "Teilnehmende",
-    "topics": "Themen",
+    "occurred_at": _l("Zeitpunkt"),
+    "duration_minutes": _l("Dauer"),
+    "setting": _l("Art"),
+    "location": _l("Ort"),
+    "interpreter_kind": _l("Dolmetscher:in"),
+    "interpreter_language": _l("Sprache"),
+    "note": _l("Notiz"),
+    "participants": _l("Teilnehmende"),
+    "topics": _l("Themen"),
 }
 
 

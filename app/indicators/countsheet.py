@@ -2,6 +2,9 @@
 
 "Reached" means: a household with a consultation contact, an indicator value recorded, plan
 activity or a referral in the period. Consultation contacts also count by setting and topic.
+
+Titles and labels are computed in the interface language as plain strings (the CSV and XLSX
+exports write them as they are).
 """
 
 from __future__ import annotations
@@ -11,6 +14,8 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, false, or_, select, union
 
 from app.accounts import roles
@@ -21,6 +26,7 @@ from app.contacts.services import all_topics
 from app.extensions import db
 from app.households.choices import CLOSE_REASONS, SEX
 from app.households.models import Household, Person
+from app.i18n import local_date
 from app.indicators.models import IndicatorValue
 from app.plans import choices as plan_choices
 from app.plans.models import (
@@ -35,11 +41,12 @@ from app.plans.models import (
 
 Period = tuple[date, date]
 AGE_BANDS = [(0, 5, "0–5"), (6, 17, "6–17"), (18, 26, "18–26"), (27, 64, "27–64"), (65, 200, "65+")]
+UNKNOWN_AGE = "?"  # the band of persons without a birth year (labelled "unbekannt")
 SCOPES = {
-    "mine": "meine Fälle",
-    "team": "mein Team",
-    "organisation": "ganzer Träger",
-    "manager": "Integrationsmanager:in",
+    "mine": _l("meine Fälle"),
+    "team": _l("mein Team"),
+    "organisation": _l("ganzer Träger"),
+    "manager": _l("Integrationsmanager:in"),
 }
 
 
@@ -71,6 +78,11 @@ def allowed_scopes(user: User) -> list[str]:
 class Section:
     title: str
     rows: list[tuple[str, int]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        # Labels may come lazily translated from option lists: spreadsheets need plain text.
+        self.title = str(self.title)
+        self.rows = [(str(label), value) for label, value in self.rows]
 
 
 @dataclass
@@ -168,13 +180,17 @@ def reached_sources(period: Period) -> list[Select]:
 
 def age_band(person: Person, on: date) -> str:
     if person.birth_year is None:
-        return "unbekannt"
+        return UNKNOWN_AGE
     month, day = person.birth_month or 7, person.birth_day or 1
     age = on.year - person.birth_year - ((on.month, on.day) < (month, day))
     for low, high, label in AGE_BANDS:
         if low <= age <= high:
             return label
-    return "unbekannt"
+    return UNKNOWN_AGE
+
+
+def _band_label(band: str) -> str:
+    return _("unbekannt") if band == UNKNOWN_AGE else band
 
 
 def compute(
@@ -214,32 +230,36 @@ def compute(
     singles = sum(1 for n in size.values() if n == 1)
     sheet.sections.append(
         Section(
-            "Erreichte Haushalte",
+            _("Erreichte Haushalte"),
             [
-                ("Haushalte insgesamt", len(size)),
-                ("Einzelpersonen", singles),
-                ("Familien", len(size) - singles),
+                (_("Haushalte insgesamt"), len(size)),
+                (_("Einzelpersonen"), singles),
+                (_("Familien"), len(size) - singles),
             ],
         )
     )
     by_sex = Counter(p.sex for p in persons)
     by_band = Counter(age_band(p, end) for p in persons)
     by_sex_band = Counter((p.sex, age_band(p, end)) for p in persons)
-    rows = [("Personen insgesamt", len(persons))]
-    rows += [(f"Geschlecht: {label}", by_sex.get(code, 0)) for code, label in SEX.items()]
-    bands = [label for _, _, label in AGE_BANDS] + ["unbekannt"]
-    rows += [(f"Alter {band}", by_band.get(band, 0)) for band in bands]
+    rows = [(_("Personen insgesamt"), len(persons))]
     rows += [
-        (f"{SEX[code]}, {band}", by_sex_band.get((code, band), 0)) for code in SEX for band in bands
+        (_("Geschlecht: %(sex)s", sex=label), by_sex.get(code, 0)) for code, label in SEX.items()
     ]
-    sheet.sections.append(Section("Erreichte Personen", rows))
+    bands = [label for *_limits, label in AGE_BANDS] + [UNKNOWN_AGE]
+    rows += [(_("Alter %(band)s", band=_band_label(band)), by_band.get(band, 0)) for band in bands]
+    rows += [
+        (f"{SEX[code]}, {_band_label(band)}", by_sex_band.get((code, band), 0))
+        for code in SEX
+        for band in bands
+    ]
+    sheet.sections.append(Section(_("Erreichte Personen"), rows))
 
     in_period = _contacts_in(period).where(Contact.household_id.in_(households)).subquery()
     by_setting = Counter(db.session.scalars(select(in_period.c.setting)))
     sheet.sections.append(
         Section(
-            "Beratungskontakte nach Art",
-            [("Kontakte insgesamt", sum(by_setting.values()))]
+            _("Beratungskontakte nach Art"),
+            [(_("Kontakte insgesamt"), sum(by_setting.values()))]
             + [
                 (label, by_setting.get(code, 0)) for code, label in contact_choices.SETTINGS.items()
             ],
@@ -254,7 +274,7 @@ def compute(
     )
     sheet.sections.append(
         Section(
-            "Beratungskontakte nach Thema",
+            _("Beratungskontakte nach Thema"),
             [(topic.label, by_topic.get(topic.label, 0)) for topic in all_topics()],
         )
     )
@@ -270,8 +290,12 @@ def compute(
     updated = sum(1 for p in plans if p.started_on < start and t0 <= p.updated_at < t1)
     sheet.sections.append(
         Section(
-            "Integrationspläne",
-            [("begonnen", started), ("fortgeschrieben", updated), ("abgeschlossen", closed)],
+            _("Integrationspläne"),
+            [
+                (_("begonnen"), started),
+                (_("fortgeschrieben"), updated),
+                (_("abgeschlossen"), closed),
+            ],
         )
     )
 
@@ -295,9 +319,11 @@ def compute(
         goal_counts[status][field_code] += 1
     rows = []
     for code, label in plan_choices.FIELDS.items():
-        rows.append((f"{label}: erreicht", goal_counts["achieved"][code]))
-        rows.append((f"{label}: nicht erreicht", goal_counts["not_achieved"][code]))
-    sheet.sections.append(Section("Ziele nach Handlungsfeld", rows))
+        rows.append((_("%(field)s: erreicht", field=label), goal_counts["achieved"][code]))
+        rows.append(
+            (_("%(field)s: nicht erreicht", field=label), goal_counts["not_achieved"][code])
+        )
+    sheet.sections.append(Section(_("Ziele nach Handlungsfeld"), rows))
 
     referrals = Counter(
         db.session.scalars(
@@ -308,8 +334,8 @@ def compute(
     )
     sheet.sections.append(
         Section(
-            "Verweisungen an Regeldienste",
-            [(str(label), referrals.get(code, 0)) for code, label in plan_choices.SERVICES.items()],
+            _("Verweisungen an Regeldienste"),
+            [(label, referrals.get(code, 0)) for code, label in plan_choices.SERVICES.items()],
         )
     )
 
@@ -323,7 +349,7 @@ def compute(
     )
     sheet.sections.append(
         Section(
-            "Netzwerkkontakte",
+            _("Netzwerkkontakte"),
             [
                 (str(label), networking.get(code, 0))
                 for code, label in plan_choices.NETWORK_GROUPS.items()
@@ -340,18 +366,19 @@ def compute(
     )
     sheet.sections.append(
         Section(
-            "Abgeschlossene Fälle nach Grund",
-            [(str(label), closed_reasons.get(code, 0)) for code, label in CLOSE_REASONS.items()],
+            _("Abgeschlossene Fälle nach Grund"),
+            [(label, closed_reasons.get(code, 0)) for code, label in CLOSE_REASONS.items()],
         )
     )
     return sheet
 
 
 def table_rows(sheet: CountSheet) -> list[list[str | int]]:
+    period = f"{local_date(sheet.period[0])}–{local_date(sheet.period[1])}"
     rows: list[list[str | int]] = [
-        ["Zeitraum", f"{sheet.period[0]:%d.%m.%Y}–{sheet.period[1]:%d.%m.%Y}", ""],
-        ["Bereich", SCOPES.get(sheet.scope, sheet.scope), sheet.manager],
-        ["Abschnitt", "Merkmal", "Anzahl"],
+        [_("Zeitraum"), period, ""],
+        [_("Bereich"), str(SCOPES.get(sheet.scope, sheet.scope)), sheet.manager],
+        [_("Abschnitt"), _("Merkmal"), _("Anzahl")],
     ]
     for section in sheet.sections:
         rows += [[section.title, label, value] for label, value in section.rows]
@@ -364,7 +391,7 @@ def to_xlsx(sheet: CountSheet) -> bytes:
 
     workbook = Workbook()
     ws = workbook.active
-    ws.title = "Zählbogen"
+    ws.title = _("Zählbogen")
     for row in table_rows(sheet):
         ws.append(row)
     for cell in ws[3]:

@@ -2,14 +2,15 @@ from __future__ import annotations
 
 import re
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FloatField, IntegerField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
 from wtforms.widgets import CheckboxInput, ListWidget
 
 from app.forms import Form, GermanDateField, Select, reasonable_date, text
-from app.indicators.catalogue import GROUP_LABELS
-from app.indicators.models import APPLIES_TO, TYPES, Indicator
+from app.indicators.models import APPLIES_TO, TYPES, Indicator, lazy_group_labels
 from app.timeutil import today
 
 
@@ -20,20 +21,20 @@ class MultiCheckboxField(SelectMultipleField):
 
 def value_form_class(indicator: Indicator) -> type[Form]:
     """A form for one value of `indicator`: the value input fits the indicator's type."""
-    options = [SelectChoice(o.code, o.label_de) for o in indicator.active_options]
-    label = indicator.label_de
+    options = [SelectChoice(o.code, o.label) for o in indicator.active_options]
+    label = indicator.label
     kind = indicator.type
     if kind == "choice":
-        field = Select(label, choices=[SelectChoice("", "— bitte wählen —"), *options])
+        field = Select(label, choices=[SelectChoice("", _("— bitte wählen —")), *options])
     elif kind == "multi":
         field = MultiCheckboxField(label, choices=options, validate_choice=False)
     elif kind == "bool":
         field = Select(
             label,
             choices=[
-                SelectChoice("", "— bitte wählen —"),
-                SelectChoice("true", "ja"),
-                SelectChoice("false", "nein"),
+                SelectChoice("", _("— bitte wählen —")),
+                SelectChoice("true", _("ja")),
+                SelectChoice("false", _("nein")),
             ],
         )
     elif kind == "number":
@@ -46,20 +47,20 @@ def value_form_class(indicator: Indicator) -> type[Form]:
     class ValueForm(Form):
         value = field
         valid_from = GermanDateField(
-            "Gültig ab", [InputRequired("Bitte das Datum angeben."), reasonable_date]
+            _l("Gültig ab"), [InputRequired(_l("Bitte das Datum angeben.")), reasonable_date]
         )
         kind_ = Select(
-            "Art",
+            _l("Art"),
             choices=[
-                SelectChoice("change", "Die Lage hat sich geändert"),
-                SelectChoice("correction", "Korrektur eines falschen Eintrags"),
+                SelectChoice("change", _l("Die Lage hat sich geändert")),
+                SelectChoice("correction", _l("Korrektur eines falschen Eintrags")),
             ],
             default="change",
         )
 
         def validate_valid_from(self, field):
             if field.data and field.data > today():
-                raise ValidationError("Das Datum darf nicht in der Zukunft liegen.")
+                raise ValidationError(_("Das Datum darf nicht in der Zukunft liegen."))
 
     return ValueForm
 
@@ -68,62 +69,69 @@ KEY_RE = re.compile(r"^[a-z][a-z0-9_]{1,59}$")
 
 
 class IndicatorForm(Form):
-    key = text("Schlüssel (technisch, z. B. german_level)", 60, DataRequired("Bitte angeben."))
-    label_de = text("Bezeichnung (deutsch)", 160, DataRequired("Bitte angeben."))
-    label_en = text("Bezeichnung (englisch)", 160, Optional())
-    group = Select("Gruppe", choices=list(GROUP_LABELS.items()))
-    type = Select("Art des Werts", choices=list(TYPES.items()))
-    min_value = FloatField("Kleinster Wert (nur Zahl)", [Optional()])
-    max_value = FloatField("Größter Wert (nur Zahl)", [Optional()])
-    applies_to = Select("Gilt für", choices=list(APPLIES_TO.items()))
-    age_min = IntegerField("Ab Alter", [Optional(), NumberRange(0, 120, "0 bis 120.")])
-    age_max = IntegerField("Bis Alter", [Optional(), NumberRange(0, 120, "0 bis 120.")])
-    required = BooleanField("Pflichtangabe")
+    key = text(
+        _l("Schlüssel (technisch, z. B. german_level)"), 60, DataRequired(_l("Bitte angeben."))
+    )
+    label_de = text(_l("Bezeichnung (deutsch)"), 160, DataRequired(_l("Bitte angeben.")))
+    label_en = text(_l("Bezeichnung (englisch)"), 160, Optional())
+    group = Select(_l("Gruppe"), choices=list(lazy_group_labels().items()))
+    type = Select(_l("Art des Werts"), choices=list(TYPES.items()))
+    min_value = FloatField(_l("Kleinster Wert (nur Zahl)"), [Optional()])
+    max_value = FloatField(_l("Größter Wert (nur Zahl)"), [Optional()])
+    applies_to = Select(_l("Gilt für"), choices=list(APPLIES_TO.items()))
+    age_min = IntegerField(_l("Ab Alter"), [Optional(), NumberRange(0, 120, _l("0 bis 120."))])
+    age_max = IntegerField(_l("Bis Alter"), [Optional(), NumberRange(0, 120, _l("0 bis 120."))])
+    required = BooleanField(_l("Pflichtangabe"))
     stale_after_days = IntegerField(
-        "Veraltet nach (Tage)",
-        [Optional(), NumberRange(1, 3650, "1 bis 3650 Tage.")],
+        _l("Veraltet nach (Tage)"),
+        [Optional(), NumberRange(1, 3650, _l("1 bis 3650 Tage."))],
         render_kw={"inputmode": "numeric"},
     )
-    restricted = BooleanField("Besonders geschützt (Gesundheit, Behinderung)")
+    restricted = BooleanField(_l("Besonders geschützt (Gesundheit, Behinderung)"))
 
     def validate_key(self, field):
         if field.data and not KEY_RE.match(field.data):
-            raise ValidationError("Nur Kleinbuchstaben, Ziffern und _; mit Buchstaben beginnen.")
+            raise ValidationError(_("Nur Kleinbuchstaben, Ziffern und _; mit Buchstaben beginnen."))
 
     def validate_max_value(self, field):
         low = self.min_value.data
         if field.data is not None and low is not None and field.data < low:
-            raise ValidationError("Der größte Wert ist kleiner als der kleinste.")
+            raise ValidationError(_("Der größte Wert ist kleiner als der kleinste."))
 
     def validate_age_max(self, field):
         low = self.age_min.data
         if field.data is not None and low is not None and field.data < low:
-            raise ValidationError("„Bis Alter“ ist kleiner als „Ab Alter“.")
+            raise ValidationError(_("„Bis Alter“ ist kleiner als „Ab Alter“."))
 
 
 class OptionLabelForm(Form):
-    label_de = text("Bezeichnung (deutsch)", 160, DataRequired("Bitte angeben."))
-    label_en = text("Bezeichnung (englisch)", 160, Optional())
+    label_de = text(_l("Bezeichnung (deutsch)"), 160, DataRequired(_l("Bitte angeben.")))
+    label_en = text(_l("Bezeichnung (englisch)"), 160, Optional())
 
 
 class OptionForm(OptionLabelForm):
-    code = text("Code (technisch)", 40, DataRequired("Bitte angeben."))
+    code = text(_l("Code (technisch)"), 40, DataRequired(_l("Bitte angeben.")))
 
     def validate_code(self, field):
         if field.data and not re.match(r"^[A-Za-z0-9_]{1,40}$", field.data):
-            raise ValidationError("Nur Buchstaben (ohne Umlaute), Ziffern und _.")
+            raise ValidationError(_("Nur Buchstaben (ohne Umlaute), Ziffern und _."))
 
 
 class CountSheetForm(Form):
     class Meta:
         csrf = False
 
-    year = IntegerField("Jahr", [Optional(), NumberRange(2000, 2100, "Jahr 2000 bis 2100.")])
-    date_from = GermanDateField("Von")
-    date_to = GermanDateField("Bis")
-    scope = Select("Bereich", choices=[("mine", "meine Fälle"), ("organisation", "ganzer Träger")])
-    manager_id = Select("Einzelne:r Integrationsmanager:in", coerce=int, default=0)
+    year = IntegerField(
+        _l("Jahr"), [Optional(), NumberRange(2000, 2100, _l("Jahr 2000 bis 2100."))]
+    )
+    date_from = GermanDateField(_l("Von"))
+    date_to = GermanDateField(_l("Bis"))
+    scope = Select(
+        _l("Bereich"),
+        choices=[("mine", _l("meine Fälle")), ("organisation", _l("ganzer Träger"))],
+    )
+    manager_id = Select(_l("Einzelne:r Integrationsmanager:in"), coerce=int, default=0)
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError("„Bis“ liegt vor „Von“.")
+            raise ValidationError(_("„Bis“ liegt vor „Von“."))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+from flask_babel import LazyString
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,15 +13,38 @@ from app.extensions import db
 from app.timeutil import utcnow
 
 TYPES = {
-    "choice": "Auswahl",
-    "multi": "Mehrfachauswahl",
-    "number": "Zahl",
-    "date": "Datum",
-    "bool": "Ja/Nein",
-    "text": "Kurztext",
+    "choice": _l("Auswahl"),
+    "multi": _l("Mehrfachauswahl"),
+    "number": _l("Zahl"),
+    "date": _l("Datum"),
+    "bool": _l("Ja/Nein"),
+    "text": _l("Kurztext"),
 }
-APPLIES_TO = {"person": "Person", "household": "Haushalt"}
-KINDS = {"change": "Änderung", "correction": "Korrektur"}
+APPLIES_TO = {"person": _l("Person"), "household": _l("Haushalt")}
+KINDS = {"change": _l("Änderung"), "correction": _l("Korrektur")}
+
+
+def in_ui_language(german: str, english: str) -> str:
+    """Catalogue entries are data in both languages (admins edit them): the English text in
+    an English interface when there is one, else the German."""
+    from app.i18n import current_locale
+
+    return english if english and current_locale() == "en" else german
+
+
+def group_label(key: str) -> str:
+    """The label of an indicator group in the interface language."""
+    from app.indicators.catalogue import GROUPS
+
+    german, english = GROUPS.get(key, (key, key))
+    return in_ui_language(german, english)
+
+
+def lazy_group_labels() -> dict[str, LazyString]:
+    """Group labels for module-level choices, resolved when shown."""
+    from app.indicators.catalogue import GROUPS
+
+    return {key: LazyString(group_label, key) for key in GROUPS}
 
 
 class Indicator(db.Model):
@@ -52,6 +77,10 @@ class Indicator(db.Model):
         return self.retired_at is not None
 
     @property
+    def label(self) -> str:
+        return in_ui_language(self.label_de, self.label_en)
+
+    @property
     def active_options(self) -> list[IndicatorOption]:
         return [o for o in self.options if o.retired_at is None]
 
@@ -68,6 +97,10 @@ class IndicatorOption(db.Model):
     retired_at: Mapped[datetime | None]
 
     indicator: Mapped[Indicator] = relationship(back_populates="options")
+
+    @property
+    def label(self) -> str:
+        return in_ui_language(self.label_de, self.label_en)
 
 
 class IndicatorValue(db.Model):

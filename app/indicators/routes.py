@@ -8,6 +8,7 @@ import io
 import json
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -23,7 +24,7 @@ from app.indicators.forms import (
     OptionLabelForm,
     value_form_class,
 )
-from app.indicators.models import Indicator, IndicatorOption, IndicatorValue
+from app.indicators.models import Indicator, IndicatorOption, IndicatorValue, group_label
 from app.timeutil import today, utcnow
 
 bp = Blueprint("indicators", __name__)
@@ -36,7 +37,7 @@ def _indicator_for(person, indicator_id: int) -> Indicator:
     if indicator.restricted:
         if not services.may_see_restricted(current_user, person.household):
             abort(404)
-        record("view_restricted", "person", person.id, f"Kennzahl {indicator.key}")
+        record("view_restricted", "person", person.id, f"Kennzahl {indicator.key}")  # i18n: not UI
     return indicator
 
 
@@ -93,12 +94,12 @@ def edit(person_id: int, indicator_id: int):
             )
     error = None
     if indicator.is_retired:
-        error = "Diese Kennzahl ist stillgelegt und kann nicht mehr geändert werden."
+        error = _("Diese Kennzahl ist stillgelegt und kann nicht mehr geändert werden.")
     elif form.validate_on_submit():
         corrects = None
         if form.kind_.data == "correction":
             if current is None:
-                form.kind_.errors = ["Es gibt noch keinen Wert, der korrigiert werden könnte."]
+                form.kind_.errors = [_("Es gibt noch keinen Wert, der korrigiert werden könnte.")]
             else:
                 corrects = current
         if not form.kind_.errors:
@@ -121,7 +122,7 @@ def edit(person_id: int, indicator_id: int):
                     return render_template(
                         "indicators/_row.html", person=person, row=row, row_saved=True
                     )
-                flash(f"{indicator.label_de} gespeichert.", "success")
+                flash(_("%(indicator)s gespeichert.", indicator=indicator.label), "success")
                 return redirect(
                     url_for(".sheet", person_id=person.id, _anchor=f"g-{indicator.group}")
                 )
@@ -158,7 +159,7 @@ def confirm(person_id: int, group: str):
         if match is None:
             abort(404)
         return render_template("indicators/_group.html", person=person, group=match, saved=True)
-    flash(f"{GROUP_LABELS[group]}: alles noch aktuell – bestätigt.", "success")
+    flash(_("%(group)s: alles noch aktuell – bestätigt.", group=group_label(group)), "success")
     return redirect(url_for(".sheet", person_id=person.id, _anchor=f"g-{group}"))
 
 
@@ -190,7 +191,8 @@ INDICATOR_FIELDS = (
 @admin_required
 def catalogue():
     indicators = services.catalogue(include_retired=True)
-    return render_template("indicators/catalogue.html", indicators=indicators, groups=GROUP_LABELS)
+    groups = {key: group_label(key) for key in GROUP_LABELS}
+    return render_template("indicators/catalogue.html", indicators=indicators, groups=groups)
 
 
 @bp.route("/admin/indicators/new", methods=["GET", "POST"])
@@ -208,21 +210,21 @@ def edit_indicator(indicator_id: int | None = None):
         data = {name: getattr(form, name).data for name in INDICATOR_FIELDS}
         if indicator is None:
             if db.session.scalar(select(Indicator.id).where(Indicator.key == form.key.data)):
-                form.key.errors = ["Diesen Schlüssel gibt es schon."]
+                form.key.errors = [_("Diesen Schlüssel gibt es schon.")]
             else:
                 indicator = Indicator(key=form.key.data, position=1000, **data)
                 db.session.add(indicator)
                 db.session.flush()
                 record("create", "indicator", indicator.id)
                 db.session.commit()
-                flash("Kennzahl angelegt.", "success")
+                flash(_("Kennzahl angelegt."), "success")
                 return redirect(url_for(".edit_indicator", indicator_id=indicator.id))
         else:
             if indicator.type != data["type"] and db.session.scalar(
                 select(IndicatorValue.id).where(IndicatorValue.indicator_id == indicator.id)
             ):
                 form.type.errors = [
-                    "Es gibt schon Werte: Die Art des Werts lässt sich nicht mehr ändern."
+                    _("Es gibt schon Werte: Die Art des Werts lässt sich nicht mehr ändern.")
                 ]
             else:
                 changed = [k for k, v in data.items() if getattr(indicator, k) != v]
@@ -231,7 +233,7 @@ def edit_indicator(indicator_id: int | None = None):
                 if changed:
                     record("update", "indicator", indicator.id, ", ".join(changed))
                 db.session.commit()
-                flash("Änderungen gespeichert.", "success")
+                flash(_("Änderungen gespeichert."), "success")
                 return redirect(url_for(".catalogue"))
     return render_template(
         "indicators/indicator_form.html", form=form, indicator=indicator, option_form=option_form
@@ -245,7 +247,10 @@ def retire(indicator_id: int):
     indicator.retired_at = None if indicator.retired_at else utcnow()
     record("retire" if indicator.retired_at else "reopen", "indicator", indicator.id)
     db.session.commit()
-    flash("Kennzahl stillgelegt." if indicator.retired_at else "Kennzahl wieder aktiv.", "success")
+    flash(
+        _("Kennzahl stillgelegt.") if indicator.retired_at else _("Kennzahl wieder aktiv."),
+        "success",
+    )
     return redirect(url_for(".catalogue"))
 
 
@@ -257,7 +262,7 @@ def add_option(indicator_id: int):
     option_form = OptionForm(prefix="option")
     if option_form.validate_on_submit():
         if any(o.code == option_form.code.data for o in indicator.options):
-            option_form.code.errors = ["Diesen Code gibt es schon."]
+            option_form.code.errors = [_("Diesen Code gibt es schon.")]
         else:
             option = IndicatorOption(
                 indicator_id=indicator.id,
@@ -270,7 +275,7 @@ def add_option(indicator_id: int):
             db.session.flush()
             record("create", "indicator_option", option.id)
             db.session.commit()
-            flash("Auswahlwert hinzugefügt.", "success")
+            flash(_("Auswahlwert hinzugefügt."), "success")
             return redirect(url_for(".edit_indicator", indicator_id=indicator.id))
     return (
         render_template(
@@ -296,7 +301,7 @@ def edit_option(option_id: int):
         if changed:
             record("update", "indicator_option", option.id, ", ".join(changed))
         db.session.commit()
-        flash("Auswahlwert gespeichert.", "success")
+        flash(_("Auswahlwert gespeichert."), "success")
         return redirect(url_for(".edit_indicator", indicator_id=option.indicator_id))
     return render_template("indicators/option_form.html", form=form, option=option)
 
@@ -319,7 +324,7 @@ def _count_sheet_request():
     if form.scope.data not in allowed:
         form.scope.data = allowed[0]
     managers = countsheet.reportable_managers(current_user)
-    form.manager_id.choices = [(0, "— alle im Bereich —")] + [
+    form.manager_id.choices = [(0, _("— alle im Bereich —"))] + [
         (m.id, m.display_name) for m in managers
     ]
     if form.manager_id.data not in {0, *(m.id for m in managers)}:

@@ -14,6 +14,8 @@ from datetime import date, timedelta
 from decimal import Decimal, InvalidOperation
 from typing import Protocol, TypeVar
 
+from babel.numbers import get_decimal_symbol
+from flask_babel import gettext as _
 from sqlalchemy import or_, select
 from sqlalchemy.orm import selectinload
 
@@ -23,8 +25,9 @@ from app.audit.services import record
 from app.extensions import db
 from app.households.models import Household, Person
 from app.households.rules import add_months
+from app.i18n import current_locale, local_date
 from app.indicators.catalogue import GROUP_LABELS
-from app.indicators.models import Indicator, IndicatorReview, IndicatorValue
+from app.indicators.models import Indicator, IndicatorReview, IndicatorValue, group_label
 from app.timeutil import utcnow
 
 TRUE, FALSE = "true", "false"
@@ -74,26 +77,26 @@ def latest_per_subject(
 
 # --- values: parsing, normalising, displaying -----------------------------------------------
 class InvalidValue(ValueError):
-    """A German message for the user; nothing is stored."""
+    """A message for the user (in the interface language); nothing is stored."""
 
 
 def _number(raw: str) -> Decimal:
     try:
         number = Decimal(raw.strip().replace(",", "."))
     except InvalidOperation as exc:
-        raise InvalidValue("Bitte eine Zahl angeben.") from exc
+        raise InvalidValue(_("Bitte eine Zahl angeben.")) from exc
     if not number.is_finite():
-        raise InvalidValue("Bitte eine Zahl angeben.")
+        raise InvalidValue(_("Bitte eine Zahl angeben."))
     return number
 
 
 def normalise(indicator: Indicator, raw: str | Sequence[str], born: date | None = None) -> str:
-    """The stored text form of a value typed by a user; InvalidValue (German) if it is wrong.
+    """The stored text form of a value typed by a user; InvalidValue if it is wrong.
 
     choice: option code; multi: JSON list of codes (sorted); number: canonical decimal;
     date: ISO; bool: "true"/"false"; text: stripped, at most 200 characters."""
     if indicator.is_retired:
-        raise InvalidValue("Diese Kennzahl ist stillgelegt und kann nicht mehr geändert werden.")
+        raise InvalidValue(_("Diese Kennzahl ist stillgelegt und kann nicht mehr geändert werden."))
     codes = {o.code for o in indicator.active_options}
     kind = indicator.type
     if kind == "multi":
@@ -101,20 +104,20 @@ def normalise(indicator: Indicator, raw: str | Sequence[str], born: date | None 
         items = sorted({i for i in items if i})
         unknown = [i for i in items if i not in codes]
         if unknown:
-            raise InvalidValue("Bitte nur Werte aus der Liste wählen.")
+            raise InvalidValue(_("Bitte nur Werte aus der Liste wählen."))
         return json.dumps(items)
     if not isinstance(raw, str):
         raw = raw[0] if raw else ""
     raw = raw.strip()
     if not raw:
-        raise InvalidValue("Bitte einen Wert angeben.")
+        raise InvalidValue(_("Bitte einen Wert angeben."))
     if kind == "choice":
         if raw not in codes:
-            raise InvalidValue("Bitte einen Wert aus der Liste wählen.")
+            raise InvalidValue(_("Bitte einen Wert aus der Liste wählen."))
         return raw
     if kind == "bool":
         if raw not in (TRUE, FALSE):
-            raise InvalidValue("Bitte „ja“ oder „nein“ wählen.")
+            raise InvalidValue(_("Bitte „ja“ oder „nein“ wählen."))
         return raw
     if kind == "number":
         number = _number(raw)
@@ -122,7 +125,13 @@ def normalise(indicator: Indicator, raw: str | Sequence[str], born: date | None 
         if (low is not None and number < Decimal(str(low))) or (
             high is not None and number > Decimal(str(high))
         ):
-            raise InvalidValue(f"Bitte eine Zahl von {_fmt(low)} bis {_fmt(high)} angeben.")
+            raise InvalidValue(
+                _(
+                    "Bitte eine Zahl von %(low)s bis %(high)s angeben.",
+                    low=_fmt(low),
+                    high=_fmt(high),
+                )
+            )
         text = format(number.normalize(), "f")
         return text
     if kind == "date":
@@ -133,39 +142,46 @@ def normalise(indicator: Indicator, raw: str | Sequence[str], born: date | None 
                 d, m, y = (int(part) for part in raw.split("."))
                 day = date(y, m, d)
             except ValueError as exc:
-                raise InvalidValue("Bitte ein gültiges Datum angeben (TT.MM.JJJJ).") from exc
+                raise InvalidValue(_("Bitte ein gültiges Datum angeben (TT.MM.JJJJ).")) from exc
         if day.year < 1900:
-            raise InvalidValue("Bitte ein Datum nach 1900 angeben.")
+            raise InvalidValue(_("Bitte ein Datum nach 1900 angeben."))
         if born and day < born:
-            raise InvalidValue("Das Datum liegt vor der Geburt der Person.")
+            raise InvalidValue(_("Das Datum liegt vor der Geburt der Person."))
         return day.isoformat()
     if len(raw) > 200:
-        raise InvalidValue("Höchstens 200 Zeichen.")
+        raise InvalidValue(_("Höchstens %(max)d Zeichen.", max=200))
     return raw
+
+
+def _decimal(text: str) -> str:
+    """A number's text with the interface language's decimal sign (no grouping: the digits
+    stay as typed)."""
+    return text.replace(".", get_decimal_symbol(current_locale()))
 
 
 def _fmt(number: float | None) -> str:
     if number is None:
         return "…"
-    return f"{number:g}".replace(".", ",")
+    return _decimal(f"{number:g}")
 
 
-def display(indicator: Indicator, stored: str | None, lang: str = "de") -> str:
-    """A stored value as text for people (retired options keep their label)."""
+def display(indicator: Indicator, stored: str | None) -> str:
+    """A stored value as text for people, in the interface language (retired options keep
+    their label)."""
     if stored is None:
         return ""
-    labels = {o.code: (o.label_de if lang == "de" else o.label_en) for o in indicator.options}
+    labels = {o.code: o.label for o in indicator.options}
     if indicator.type == "choice":
         return labels.get(stored, stored)
     if indicator.type == "multi":
         codes = json.loads(stored)
-        return ", ".join(labels.get(c, c) for c in codes) if codes else "keine Angabe"
+        return ", ".join(labels.get(c, c) for c in codes) if codes else _("keine Angabe")
     if indicator.type == "bool":
-        return {"true": "ja", "false": "nein"}.get(stored, stored)
+        return {"true": _("ja"), "false": _("nein")}.get(stored, stored)
     if indicator.type == "date":
-        return date.fromisoformat(stored).strftime("%d.%m.%Y")
+        return local_date(date.fromisoformat(stored))
     if indicator.type == "number":
-        return stored.replace(".", ",")
+        return _decimal(stored)
     return stored
 
 
@@ -310,7 +326,7 @@ def sheet(user: User, person: Person, on: date) -> list[SheetGroup]:
             )
         )
     )
-    groups = {key: SheetGroup(key, label) for key, label in GROUP_LABELS.items()}
+    groups = {key: SheetGroup(key, group_label(key)) for key in GROUP_LABELS}
     for row in build_rows(indicators, person, values, reviews, on):
         groups[row.indicator.group].rows.append(row)
     review_dates = defaultdict(list)
@@ -319,7 +335,7 @@ def sheet(user: User, person: Person, on: date) -> list[SheetGroup]:
     for group in groups.values():
         group.reviewed_on = max(review_dates[group.key], default=None)
     if show_restricted and any(g.rows for g in groups.values() if g.key == "health"):
-        record("view_restricted", "person", person.id, "Kennzahlen Gesundheit")
+        record("view_restricted", "person", person.id, "Kennzahlen Gesundheit")  # i18n: not UI
     return [g for g in groups.values() if g.rows]
 
 
@@ -375,16 +391,16 @@ def record_value(
     born = birth_date(person)
     stored = normalise(indicator, raw, born if indicator.applies_to == "person" else None)
     if born and indicator.applies_to == "person" and valid_from < born:
-        raise InvalidValue("„Gültig ab“ liegt vor der Geburt der Person.")
+        raise InvalidValue(_("„Gültig ab“ liegt vor der Geburt der Person."))
     if valid_from.year < 1900:
-        raise InvalidValue("Bitte ein Datum nach 1900 angeben.")
+        raise InvalidValue(_("Bitte ein Datum nach 1900 angeben."))
     person_id = person.id if indicator.applies_to == "person" else None
     if corrects is not None and (
         corrects.indicator_id != indicator.id
         or corrects.person_id != person_id
         or corrects.household_id != person.household_id
     ):
-        raise InvalidValue("Dieser Eintrag gehört nicht zu dieser Kennzahl.")
+        raise InvalidValue(_("Dieser Eintrag gehört nicht zu dieser Kennzahl."))
     value = IndicatorValue(
         indicator_id=indicator.id,
         household_id=person.household_id,
@@ -401,7 +417,7 @@ def record_value(
     db.session.flush()
     subject = ("person", person.id) if person_id else ("household", person.household_id)
     action = "correct" if corrects is not None else "update"
-    record(action, subject[0], subject[1], f"Kennzahl {indicator.key}")
+    record(action, subject[0], subject[1], f"Kennzahl {indicator.key}")  # i18n: not UI
     return value
 
 
@@ -425,7 +441,7 @@ def confirm_group(user: User, person: Person, group: str, on: date) -> list[Indi
         db.session.add(review)
         reviews.append(review)
     db.session.flush()
-    record("review", "person", person.id, f"Kennzahlen {group} bestätigt")
+    record("review", "person", person.id, f"Kennzahlen {group} bestätigt")  # i18n: not UI
     return reviews
 
 
