@@ -5,20 +5,22 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms.validators import Optional, ValidationError
 
 from app.forms import Form, GermanDateField, Select
 from app.households.rules import add_months
 
 PRESETS = {
-    "this_year": "dieses Jahr",
-    "last_year": "letztes Jahr",
-    "this_quarter": "dieses Quartal",
-    "last_quarter": "letztes Quartal",
-    "this_month": "dieser Monat",
-    "last_month": "letzter Monat",
-    "last_12_months": "letzte 12 Monate",
-    "custom": "eigener Zeitraum (von–bis)",
+    "this_year": _l("dieses Jahr"),
+    "last_year": _l("letztes Jahr"),
+    "this_quarter": _l("dieses Quartal"),
+    "last_quarter": _l("letztes Quartal"),
+    "this_month": _l("dieser Monat"),
+    "last_month": _l("letzter Monat"),
+    "last_12_months": _l("letzte 12 Monate"),
+    "custom": _l("eigener Zeitraum (von–bis)"),
 }
 
 
@@ -46,17 +48,17 @@ class ReportFilterForm(Form):
     class Meta:
         csrf = False
 
-    period = Select("Zeitraum", choices=list(PRESETS.items()), default="this_year")
-    date_from = GermanDateField("Von")
-    date_to = GermanDateField("Bis")
-    team_id = Select("Team", coerce=int, default=0, validators=[Optional()])
-    municipality_id = Select("Gemeinde", coerce=int, default=0, validators=[Optional()])
+    period = Select(_l("Zeitraum"), choices=list(PRESETS.items()), default="this_year")
+    date_from = GermanDateField(_l("Von"))
+    date_to = GermanDateField(_l("Bis"))
+    team_id = Select(_l("Team"), coerce=int, default=0, validators=[Optional()])
+    municipality_id = Select(_l("Gemeinde"), coerce=int, default=0, validators=[Optional()])
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError("„Bis“ liegt vor „Von“.")
+            raise ValidationError(_("„Bis“ liegt vor „Von“."))
         if field.data and self.date_from.data and (field.data - self.date_from.data).days > 3660:
-            raise ValidationError("Höchstens zehn Jahre auf einmal.")
+            raise ValidationError(_("Höchstens zehn Jahre auf einmal."))
 
     def resolved_period(self, today: date) -> tuple[date, date]:
         """From/to when given (the other end filled in), else the preset."""
@@ -73,4 +75,4 @@ class ReportFilterForm(Form):
 class AsOfForm(ReportFilterForm):
     """The filter plus a reporting date (Stichtag) for the indicator distribution."""
 
-    on = GermanDateField("Stichtag")
+    on = GermanDateField(_l("Stichtag"))
