@@ -48,7 +48,7 @@ class ReportFilterForm(Form):
     class Meta:
         csrf = False
 
-    period = Select(_l("Zeitraum"), choices=list(PRESETS.items()), default="this_year")
+    period = Select(_l("Zeitraum"), choices=list(PRESETS.items()), default="custom")
     date_from = GermanDateField(_l("Von"))
     date_to = GermanDateField(_l("Bis"))
     team_id = Select(_l("Team"), coerce=int, default=0, validators=[Optional()])
@@ -61,15 +61,25 @@ class ReportFilterForm(Form):
             raise ValidationError(_("Höchstens zehn Jahre auf einmal."))
 
     def resolved_period(self, today: date) -> tuple[date, date]:
-        """From/to when given (the other end filled in), else the preset."""
+        """The chosen preset, unless from/to were given and differ from it (then those, the
+        missing end filled in). The fields then show the period used, "custom" when dates won.
+        """
+        preset = self.period.data if self.period.data in PRESETS else "custom"
+        if self.date_from.errors or self.date_to.errors:
+            return preset_period(preset if preset != "custom" else "this_year", today)
         start, end = self.date_from.data, self.date_to.data
-        if self.errors:
-            return preset_period("this_year", today)
-        if start or end:
+        period = preset_period(preset, today) if preset != "custom" else None
+        if (start or end) and (period is None or (start, end) != period):
             start = start or date(end.year, 1, 1)
             end = end or max(start, min(today, date(start.year, 12, 31)))
-            return start, end
-        return preset_period(self.period.data or "this_year", today)
+            self.period.data = "custom"
+            period = (start, end)
+        period = period or preset_period("this_year", today)
+        if self.period.data == "custom" and not (start or end):
+            self.period.data = "this_year"
+        self.date_from.data, self.date_to.data = period
+        self.date_from.raw_data = self.date_to.raw_data = None
+        return period
 
 
 class AsOfForm(ReportFilterForm):
