@@ -53,3 +53,28 @@ def test_filter_swaps_the_figures_with_htmx(phone, county, make):
     # swapped in place: the filter form is still the one of the first page load
     assert phone.evaluate("document.querySelectorAll('form.filters').length") == 1
     assert f"team_id={county.team_b.id}" in phone.url
+
+
+def test_dashboard_and_a_list_have_no_serious_accessibility_violations(
+    chromium, live_server, county, make
+):
+    from tests.browser.conftest import PHONE
+    from tests.browser.test_accessibility import violations
+
+    build(county, make)
+    context = chromium.new_context(viewport=PHONE, base_url=live_server, bypass_csp=True)
+    page = context.new_page()
+    try:
+        sign_in(page, "lead", PASSWORD)
+        problems = {}
+        for url in (
+            "/berichte?date_from=01.01.2025&date_to=31.12.2025",
+            "/berichte/liste/kontakte?date_from=01.01.2025&date_to=31.12.2025",
+        ):
+            page.goto(url)
+            if "liste" not in url:
+                page.click("#chart-topics summary")  # the numbers table is audited too
+            problems[url] = violations(page)
+        assert {url: v for url, v in problems.items() if v} == {}
+    finally:
+        context.close()
