@@ -301,3 +301,16 @@ def test_statements_do_not_grow_with_the_data(url, county, make, login):
     for copy in range(8):
         _more(county, make, copy)
     assert statements() == few
+
+
+def test_caseload_links_to_each_teams_eligible_persons(world, login):
+    html = login("admin").get(f"/berichte?{PERIOD}").get_data(as_text=True)
+    table = html.split('id="chart-caseload"', 1)[1].split("</figure>", 1)[0]
+    links = re.findall(r'href="([^"]+)"', table)
+    assert len(links) == 2
+    counts = {}
+    for link in links:
+        page = login("admin").get(link.replace("&amp;", "&")).get_data(as_text=True)
+        counts[link] = int(re.search(r"<p>(\d+) Einträge</p>", page).group(1))
+    rows = figures.caseload_per_fte(world.scope())
+    assert sorted(counts.values()) == sorted(r.eligible for r in rows) == [1, 11]

@@ -75,6 +75,10 @@ def _charts(data: figures.Dashboard, q: dict) -> dict[str, charts.Chart]:
     def link(figure: str, **extra) -> str:
         return url_for("reports.drilldown", figure=figure, **q, **extra)
 
+    def team_query(team_id: int) -> dict:
+        # Caseload is per whole team: its list ignores the municipality filter.
+        return {k: v for k, v in q.items() if k != "municipality_id"} | {"team_id": team_id}
+
     settings = charts.bar_chart(
         "chart-settings",
         _("Kontakte nach Art"),
@@ -123,7 +127,7 @@ def _charts(data: figures.Dashboard, q: dict) -> dict[str, charts.Chart]:
             (
                 _("%(team)s (%(fte)s VZÄ)", team=t.team, fte=charts.number_de(t.fte, 2)),
                 t.per_fte or 0,
-                None,
+                url_for("reports.drilldown", figure="berechtigte", **team_query(t.team_id)),
             )
             for t in data.caseload
         ],
