@@ -314,3 +314,11 @@ def test_caseload_links_to_each_teams_eligible_persons(world, login):
         counts[link] = int(re.search(r"<p>(\d+) Einträge</p>", page).group(1))
     rows = figures.caseload_per_fte(world.scope())
     assert sorted(counts.values()) == sorted(r.eligible for r in rows) == [1, 11]
+
+
+def test_dashboard_stays_within_the_page_weight_budget(world, login):
+    from app.pageweight import FIRST_ROUND_TRIP, measure
+
+    weight = measure(login("admin").client.get, f"/berichte?{PERIOD}")
+    assert weight.html_bytes < weight.html_raw_bytes
+    assert weight.html_bytes <= FIRST_ROUND_TRIP, weight.html_bytes
