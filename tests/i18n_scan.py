@@ -181,7 +181,7 @@ def python_strings(path: Path) -> list[str]:
             inside_gettext.add(id(node))
             for child in ast.walk(node):
                 inside_gettext.add(id(child))
-    lines = path.read_text(encoding="utf-8").splitlines()
+    lines = [line.lower() for line in path.read_text(encoding="utf-8").splitlines()]
     return [
         f"{line}: {text}" for line, text in sorted(set(found)) if OPT_OUT not in lines[line - 1]
     ]

@@ -96,6 +96,7 @@ def test_scanner_reports_unmarked_text(tmp_path: Path) -> None:
         'LABEL = "Bitte wählen"\n'
         'CODE = "home_visit"\n'
         'WEAK = "passwort123"  # i18n: not UI\n'
+        'AUDIT = "Pläne und Verweisungen"  # i18n: not UI\n'
     )
     assert python_strings(module) == ["3: Gespeichert.", "5: Bitte wählen"]
 

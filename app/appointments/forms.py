@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectMultipleField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional
@@ -28,37 +29,37 @@ class MultiCheckbox(SelectMultipleField):
 
 
 def _time(label: str) -> TimeField:
-    field = TimeField(label, [InputRequired("Bitte eine Uhrzeit angeben.")], format="%H:%M")
+    field = TimeField(label, [InputRequired(_l("Bitte eine Uhrzeit angeben."))], format="%H:%M")
     return field
 
 
 class AppointmentForm(Form):
-    kind = Select("Art", choices=list(KINDS.items()), default="home_visit")
-    day = GermanDateField("Datum", [DataRequired("Bitte ein Datum angeben.")])
-    start_time = _time("Beginn")
-    end_time = _time("Ende")
-    place = text("Ort", 200)
-    person_ids = MultiCheckbox("Personen", coerce=int, choices=[])
-    manager_id = Select("Integrationsmanager:in", coerce=int, choices=[])
-    language = text("Sprache", 80)
-    interpreter = BooleanField("Dolmetscher:in nötig")
-    bring = text("Bitte mitbringen", 300)
-    note = TextAreaField("Interne Notiz", [Optional()])
-    status = Select("Status", choices=list(STATUSES.items()), default="planned")
-    confirm_overlap = BooleanField("Trotzdem speichern")
+    kind = Select(_l("Art"), choices=list(KINDS.items()), default="home_visit")
+    day = GermanDateField(_l("Datum"), [DataRequired(_l("Bitte ein Datum angeben."))])
+    start_time = _time(_l("Beginn"))
+    end_time = _time(_l("Ende"))
+    place = text(_l("Ort"), 200)
+    person_ids = MultiCheckbox(_l("Personen"), coerce=int, choices=[])
+    manager_id = Select(_l("Integrationsmanager:in"), coerce=int, choices=[])
+    language = text(_l("Sprache"), 80)
+    interpreter = BooleanField(_l("Dolmetscher:in nötig"))
+    bring = text(_l("Bitte mitbringen"), 300)
+    note = TextAreaField(_l("Interne Notiz"), [Optional()])
+    status = Select(_l("Status"), choices=list(STATUSES.items()), default="planned")
+    confirm_overlap = BooleanField(_l("Trotzdem speichern"))
 
 
 class StatusForm(Form):
-    status = Select("Status", choices=list(STATUSES.items()))
+    status = Select(_l("Status"), choices=list(STATUSES.items()))
 
 
 class ShareForm(Form):
-    volunteer_ids = MultiCheckbox("Ehrenamtliche", coerce=int, choices=[])
-    show_first_name = BooleanField("Vorname zeigen", default=True)
-    show_language = BooleanField("Sprache zeigen", default=True)
-    show_meeting_point = BooleanField("Treffpunkt zeigen", default=True)
-    meeting_point = text("Treffpunkt", 200)
-    show_phone = BooleanField("Telefonnummer zeigen (nur mit Einwilligung)")
+    volunteer_ids = MultiCheckbox(_l("Ehrenamtliche"), coerce=int, choices=[])
+    show_first_name = BooleanField(_l("Vorname zeigen"), default=True)
+    show_language = BooleanField(_l("Sprache zeigen"), default=True)
+    show_meeting_point = BooleanField(_l("Treffpunkt zeigen"), default=True)
+    meeting_point = text(_l("Treffpunkt"), 200)
+    show_phone = BooleanField(_l("Telefonnummer zeigen (nur mit Einwilligung)"))
 
 
 class AnswerForm(Form):

@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
@@ -11,18 +12,19 @@ from app.households.models import Household, Person
 from app.officehours.models import OfficeLocation
 from app.timeutil import utcnow
 
+# Labels in the interface language (lazy); the database keeps the codes.
 KINDS = {
-    "home_visit": "Hausbesuch",
-    "office_hour": "Sprechstunde",
-    "office": "Termin im Büro",
-    "accompaniment": "Begleitung zu einer Behörde",
-    "other": "Sonstiges",
+    "home_visit": _l("Hausbesuch"),
+    "office_hour": _l("Sprechstunde"),
+    "office": _l("Termin im Büro"),
+    "accompaniment": _l("Begleitung zu einer Behörde"),
+    "other": _l("Sonstiges"),
 }
 STATUSES = {
-    "planned": "geplant",
-    "done": "stattgefunden",
-    "cancelled": "abgesagt",
-    "no_show": "nicht erschienen",
+    "planned": _l("geplant"),
+    "done": _l("stattgefunden"),
+    "cancelled": _l("abgesagt"),
+    "no_show": _l("nicht erschienen"),
 }
 
 appointment_person = Table(
@@ -65,11 +67,11 @@ class Appointment(db.Model):
 
     @property
     def kind_label(self) -> str:
-        return KINDS.get(self.kind, self.kind)
+        return str(KINDS.get(self.kind, self.kind))
 
     @property
     def status_label(self) -> str:
-        return STATUSES.get(self.status, self.status)
+        return str(STATUSES.get(self.status, self.status))
 
     @property
     def duration_minutes(self) -> int:

@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import case_data_required, household_or_404, role_required
@@ -33,17 +34,20 @@ calendar_roles = role_required(roles.ADMIN, roles.TEAM_LEAD, roles.MANAGER, role
 team_calendar_required = role_required(roles.ADMIN, roles.TEAM_LEAD)
 
 # Texts of the appointment card. Translations come with the languages issue: replace this
-# dict lookup by the person's language there (hook: card_texts()).
+# dict lookup by the person's language there (hook: card_texts()). A client document, not
+# interface text: it has catalogues of its own (app/documents), hence "i18n: not UI".
 CARD_TEXTS_DE = {
     "title": "Terminkarte",
     "date": "Datum",
     "time": "Uhrzeit",
     "place": "Ort",
     "manager": "Ihre Ansprechperson",
-    "bring": "Bitte mitbringen",
-    "code": "Ihr Code für die Anmeldung",
-    "hint": "Bitte melden Sie sich mit diesem Code oder dem QR-Code am Empfang an.",
-    "default_bring": "Ausweis oder Aufenthaltspapier, diese Karte",
+    "bring": "Bitte mitbringen",  # i18n: not UI
+    "code": "Ihr Code für die Anmeldung",  # i18n: not UI
+    "hint": (
+        "Bitte melden Sie sich mit diesem Code oder dem QR-Code am Empfang an."  # i18n: not UI
+    ),
+    "default_bring": "Ausweis oder Aufenthaltspapier, diese Karte",  # i18n: not UI
 }
 
 
@@ -189,7 +193,7 @@ def new(household_id: int):
     form = _form(household)
     saved, clashes = _save(form, household, None)
     if saved:
-        flash("Termin angelegt.", "success")
+        flash(_("Termin angelegt."), "success")
         return redirect(url_for(".show", appointment_id=saved.id))
     return render_template(
         "appointments/form.html", form=form, household=household, appointment=None, clashes=clashes
@@ -203,7 +207,7 @@ def edit(appointment_id: int):
     form = _form(appointment.household, appointment)
     saved, clashes = _save(form, appointment.household, appointment)
     if saved:
-        flash("Termin gespeichert.", "success")
+        flash(_("Termin gespeichert."), "success")
         return redirect(url_for(".show", appointment_id=saved.id))
     return render_template(
         "appointments/form.html",
@@ -241,9 +245,9 @@ def status(appointment_id: int):
     if form.validate_on_submit():
         services.set_status(current_user, appointment, form.status.data)
         db.session.commit()
-        flash(f"Status: {appointment.status_label}.", "success")
+        flash(_("Status: %(status)s.", status=appointment.status_label), "success")
     else:
-        flash("Der Status konnte nicht geändert werden.", "error")
+        flash(_("Der Status konnte nicht geändert werden."), "error")
     return redirect(url_for(".show", appointment_id=appointment.id))
 
 
@@ -291,12 +295,9 @@ def share(appointment_id: int):
         form.meeting_point.data = appointment.place
     if form.validate_on_submit():
         if not form.volunteer_ids.data:
-            form.volunteer_ids.errors.append("Bitte mindestens eine Person auswählen.")
+            form.volunteer_ids.errors.append(_("Bitte mindestens eine Person auswählen."))
         elif not services.sharing_consented(appointment):
-            form.volunteer_ids.errors.append(
-                "Ohne Einwilligung zur Weitergabe an Ehrenamtliche kann dieser Termin nicht "
-                "geteilt werden. Bitte zuerst die Einwilligung auf der Personenseite erfassen."
-            )
+            form.volunteer_ids.errors.append(services.no_sharing_consent_message())
         else:
             by_id = {v.id: v for v in volunteers}
             options = {
@@ -309,7 +310,7 @@ def share(appointment_id: int):
             for volunteer_id in form.volunteer_ids.data:
                 services.share(current_user, appointment, by_id[volunteer_id], options)
             db.session.commit()
-            flash("Termin geteilt.", "success")
+            flash(_("Termin geteilt."), "success")
             return redirect(url_for(".show", appointment_id=appointment.id))
     return render_template(
         "appointments/share.html",
@@ -330,7 +331,7 @@ def unshare(appointment_id: int, share_id: int):
     if EmptyForm().validate_on_submit():
         services.revoke_share(current_user, item)
         db.session.commit()
-        flash("Teilen beendet.", "success")
+        flash(_("Teilen beendet."), "success")
     return redirect(url_for(".share", appointment_id=appointment.id))
 
 
@@ -357,7 +358,7 @@ def volunteer_answer(share_id: int):
             "appointments/volunteer.html", views=views, form=form, error=error.message
         ), (400 if known else 404)
     db.session.commit()
-    flash("Danke, Ihre Antwort ist gespeichert.", "success")
+    flash(_("Danke, Ihre Antwort ist gespeichert."), "success")
     return redirect(url_for(".volunteer_index"))
 
 
@@ -397,7 +398,7 @@ def calendar_revoke():
     if EmptyForm().validate_on_submit():
         services.revoke_calendar_tokens(current_user)
         db.session.commit()
-        flash("Kalender-Link widerrufen.", "success")
+        flash(_("Kalender-Link widerrufen."), "success")
     return redirect(url_for(".calendar"))
 
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 
 from flask import current_app, url_for
+from flask_babel import force_locale
+from flask_babel import gettext as _
 from sqlalchemy import Select, select
 from werkzeug.routing import BuildError
 
@@ -20,6 +22,7 @@ from app.audit.services import record
 from app.consent import services as consent_services
 from app.extensions import db
 from app.households.models import Household, Person
+from app.i18n import DEFAULT_LOCALE, UI_LOCALES
 from app.timeutil import BERLIN, to_local, utcnow
 
 CODE_ALPHABET = "ACDEFGHJKLMNPQRTUVWXY34679"  # no 0/O, 1/I/L, 2/Z, 5/S, 8/B look-alikes
@@ -27,7 +30,7 @@ CODE_LENGTH = 6
 
 
 class AppointmentError(ValueError):
-    """Bad input; the message is German and meant for the user."""
+    """Bad input; the message is in the interface language and meant for the user."""
 
     def __init__(self, message: str, field: str = "") -> None:
         super().__init__(message)
@@ -104,9 +107,9 @@ def volunteers_for(user: User) -> list[User]:
 
 def check_times(starts_at: datetime, ends_at: datetime) -> None:
     if ends_at <= starts_at:
-        raise AppointmentError("Das Ende muss nach dem Beginn liegen.", "end_time")
+        raise AppointmentError(_("Das Ende muss nach dem Beginn liegen."), "end_time")
     if ends_at - starts_at > timedelta(hours=12):
-        raise AppointmentError("Ein Termin dauert höchstens 12 Stunden.", "end_time")
+        raise AppointmentError(_("Ein Termin dauert höchstens 12 Stunden."), "end_time")
 
 
 def overlapping(
@@ -177,7 +180,7 @@ def save_appointment(
 
 def set_status(user: User, appointment: Appointment, status: str) -> None:
     if status not in ("planned", "done", "cancelled", "no_show"):
-        raise AppointmentError("Unbekannter Status.", "status")
+        raise AppointmentError(_("Unbekannter Status."), "status")
     appointment.status = status
     record("update", "appointment", appointment.id, "fields: status", user_id=user.id)
 
@@ -251,6 +254,13 @@ def volunteer_sharing_allowed(person: Person | None) -> bool:
     return consent_services.has_consent(person, consent_services.VOLUNTEERS)
 
 
+def no_sharing_consent_message() -> str:
+    return _(
+        "Ohne Einwilligung zur Weitergabe an Ehrenamtliche kann dieser Termin nicht geteilt "
+        "werden. Bitte zuerst die Einwilligung auf der Personenseite erfassen."
+    )
+
+
 def sharing_consented(appointment: Appointment) -> bool:
     """Every person of the appointment (or, without named persons, of its household) consented
     to sharing with volunteers. A withdrawal takes effect at once: the share disappears."""
@@ -260,13 +270,9 @@ def sharing_consented(appointment: Appointment) -> bool:
 
 def share(user: User, appointment: Appointment, volunteer: User, options: dict) -> AppointmentShare:
     if volunteer.role != roles.VOLUNTEER or volunteer.organisation_id != user.organisation_id:
-        raise AppointmentError("Nur Ehrenamtliche des eigenen Trägers.", "volunteer_ids")
+        raise AppointmentError(_("Nur Ehrenamtliche des eigenen Trägers."), "volunteer_ids")
     if not sharing_consented(appointment):
-        raise AppointmentError(
-            "Ohne Einwilligung zur Weitergabe an Ehrenamtliche kann dieser Termin nicht geteilt "
-            "werden. Bitte zuerst die Einwilligung auf der Personenseite erfassen.",
-            "volunteer_ids",
-        )
+        raise AppointmentError(no_sharing_consent_message(), "volunteer_ids")
     existing = db.session.scalar(
         select(AppointmentShare).where(
             AppointmentShare.appointment_id == appointment.id,
@@ -321,9 +327,9 @@ def answer_share(volunteer: User, share_id: int, answer: str) -> AppointmentShar
     item = share_for_volunteer(volunteer, share_id)
     if item is None:
         record("denied", "appointment_share", share_id, "answer", user_id=volunteer.id)
-        raise AppointmentError("Dieser Termin ist nicht mit Ihnen geteilt.")
+        raise AppointmentError(_("Dieser Termin ist nicht mit Ihnen geteilt."))
     if answer not in ("accepted", "declined"):
-        raise AppointmentError("Bitte zusagen oder absagen.")
+        raise AppointmentError(_("Bitte zusagen oder absagen."))
     item.answer = answer
     item.answered_at = utcnow()
     record("update", "appointment_share", item.id, "fields: answer", user_id=volunteer.id)
@@ -450,10 +456,24 @@ def _fold(line: str) -> list[str]:
     return out
 
 
+def feed_locale(user: User) -> str:
+    """Language of a calendar feed: the owner's saved interface language, else German.
+
+    Calendar apps fetch the feed without a session and send their own Accept-Language (often
+    none, or the server's), so the browser fallback of the interface does not apply here."""
+    return user.locale if user.locale in UI_LOCALES else DEFAULT_LOCALE
+
+
 def ical_feed(user: User) -> str:
-    """The user's feed: a volunteer's shared appointments, or a manager's own ones.
+    """The user's feed: a volunteer's shared appointments, or a manager's own ones, in the
+    owner's language (feed_locale).
 
     Events carry no family names: calendars leave the app (phone calendars, cloud sync)."""
+    with force_locale(feed_locale(user)):
+        return _ical_document(_feed_events(user))
+
+
+def _feed_events(user: User) -> list[dict]:
     since = utcnow() - timedelta(days=30)
     events: list[dict] = []
     if user.role == roles.VOLUNTEER:
@@ -461,15 +481,21 @@ def ical_feed(user: User) -> str:
             if item.answer == "declined" or item.appointment.starts_at < since:
                 continue
             view = volunteer_view(item)
-            summary = view.kind + (f" mit {view.first_name}" if view.first_name else "")
+            summary = (
+                _("%(kind)s mit %(name)s", kind=view.kind, name=view.first_name)
+                if view.first_name
+                else view.kind
+            )
+            description = _("Ansprechperson: %(name)s", name=view.manager)
+            if view.language:
+                description += "\n" + _("Sprache: %(language)s", language=view.language)
             events.append(
                 {
                     "uid": f"wb-share-{item.id}",
                     "appointment": item.appointment,
                     "summary": summary,
                     "location": view.meeting_point,
-                    "description": f"Ansprechperson: {view.manager}"
-                    + (f"\nSprache: {view.language}" if view.language else ""),
+                    "description": description,
                 }
             )
     else:
@@ -485,9 +511,13 @@ def ical_feed(user: User) -> str:
                     "location": appointment.location.label
                     if appointment.location
                     else appointment.place,
-                    "description": "Einzelheiten in Wegbegleiter",
+                    "description": _("Einzelheiten in Wegbegleiter"),
                 }
             )
+    return events
+
+
+def _ical_document(events: list[dict]) -> str:
     lines = [
         "BEGIN:VCALENDAR",
         "VERSION:2.0",

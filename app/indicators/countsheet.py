@@ -324,7 +324,7 @@ def compute(
     sheet.sections.append(
         Section(
             "Verweisungen an Regeldienste",
-            [(label, referrals.get(code, 0)) for code, label in plan_choices.SERVICES.items()],
+            [(str(label), referrals.get(code, 0)) for code, label in plan_choices.SERVICES.items()],
         )
     )
 
@@ -340,7 +340,7 @@ def compute(
         Section(
             "Netzwerkkontakte",
             [
-                (label, networking.get(code, 0))
+                (str(label), networking.get(code, 0))
                 for code, label in plan_choices.NETWORK_GROUPS.items()
             ],
         )

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, TimeField
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
 
@@ -9,70 +10,76 @@ from app.officehours.services import WEEKDAYS
 
 
 class LocationForm(Form):
-    name = text("Name (z. B. Rathaus Uhingen)", 120, DataRequired("Bitte einen Namen angeben."))
-    room = text("Raum", 80)
-    street = text("Straße und Hausnummer", 160)
-    postcode = text("PLZ", 10, render_kw={"inputmode": "numeric", "autocomplete": "off"})
-    municipality_id = Select("Gemeinde", coerce=int, choices=[])
-    active = BooleanField("Sprechstunden finden statt", default=True)
+    name = text(
+        _l("Name (z. B. Rathaus Uhingen)"), 120, DataRequired(_l("Bitte einen Namen angeben."))
+    )
+    room = text(_l("Raum"), 80)
+    street = text(_l("Straße und Hausnummer"), 160)
+    postcode = text(_l("PLZ"), 10, render_kw={"inputmode": "numeric", "autocomplete": "off"})
+    municipality_id = Select(_l("Gemeinde"), coerce=int, choices=[])
+    active = BooleanField(_l("Sprechstunden finden statt"), default=True)
 
 
 class ScheduleForm(Form):
-    weekday = Select("Wochentag", coerce=int, choices=list(enumerate(WEEKDAYS)))
-    start_time = TimeField("Beginn", [InputRequired("Bitte eine Uhrzeit angeben.")], format="%H:%M")
-    end_time = TimeField("Ende", [InputRequired("Bitte eine Uhrzeit angeben.")], format="%H:%M")
+    weekday = Select(_l("Wochentag"), coerce=int, choices=list(enumerate(WEEKDAYS)))
+    start_time = TimeField(
+        _l("Beginn"), [InputRequired(_l("Bitte eine Uhrzeit angeben."))], format="%H:%M"
+    )
+    end_time = TimeField(
+        _l("Ende"), [InputRequired(_l("Bitte eine Uhrzeit angeben."))], format="%H:%M"
+    )
     slot_minutes = IntegerField(
-        "Minuten je Termin",
+        _l("Minuten je Termin"),
         [
-            InputRequired("Bitte eine Zahl angeben."),
-            NumberRange(5, 240, "Zwischen 5 und 240 Minuten."),
+            InputRequired(_l("Bitte eine Zahl angeben.")),
+            NumberRange(5, 240, _l("Zwischen 5 und 240 Minuten.")),
         ],
         default=30,
         render_kw={"inputmode": "numeric"},
     )
-    manager_ids = MultiCheckbox("Im Dienst", coerce=int, choices=[])
-    valid_from = GermanDateField("Gültig ab")
-    valid_until = GermanDateField("Gültig bis")
+    manager_ids = MultiCheckbox(_l("Im Dienst"), coerce=int, choices=[])
+    valid_from = GermanDateField(_l("Gültig ab"))
+    valid_until = GermanDateField(_l("Gültig bis"))
 
 
 class ExceptionForm(Form):
-    on = GermanDateField("Datum", [DataRequired("Bitte ein Datum angeben.")])
-    reason = text("Grund (z. B. Feiertag)", 120)
+    on = GermanDateField(_l("Datum"), [DataRequired(_l("Bitte ein Datum angeben."))])
+    reason = text(_l("Grund (z. B. Feiertag)"), 120)
 
 
 class KioskForm(Form):
-    label = text("Bezeichnung des Geräts", 80, Optional())
+    label = text(_l("Bezeichnung des Geräts"), 80, Optional())
 
 
 class BookForm(Form):
     starts = HiddenField()
-    person_ids = MultiCheckbox("Personen", coerce=int, choices=[])
+    person_ids = MultiCheckbox(_l("Personen"), coerce=int, choices=[])
 
 
 class SearchForm(Form):
     class Meta:
         csrf = False
 
-    q = text("Name", 80)
+    q = text(_l("Name"), 80)
 
 
 class CodeForm(Form):
     code = text(
-        "Code von der Terminkarte",
+        _l("Code von der Terminkarte"),
         16,
-        DataRequired("Bitte den Code eingeben."),
+        DataRequired(_l("Bitte den Code eingeben.")),
         render_kw={"autocomplete": "off", "autocapitalize": "characters", "spellcheck": "false"},
     )
 
 
 class WalkInForm(Form):
     first_name = text(
-        "Vorname",
+        _l("Vorname"),
         80,
-        DataRequired("Bitte den Vornamen angeben."),
+        DataRequired(_l("Bitte den Vornamen angeben.")),
         render_kw={"autocomplete": "off"},
     )
-    language = text("Sprache", 80)
+    language = text(_l("Sprache"), 80)
 
 
 class PersonCheckinForm(Form):

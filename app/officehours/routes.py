@@ -15,6 +15,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
@@ -96,7 +97,7 @@ def location_new():
         db.session.flush()
         record("create", "office_location", location.id, "fields: " + ", ".join(_LOC_FIELDS))
         db.session.commit()
-        flash("Ort angelegt. Jetzt die Sprechzeiten eintragen.", "success")
+        flash(_("Ort angelegt. Jetzt die Sprechzeiten eintragen."), "success")
         return redirect(url_for(".location", location_id=location.id))
     return render_template("officehours/location_form.html", form=form, location=None)
 
@@ -114,7 +115,7 @@ def location_edit(location_id: int):
         form.populate_obj(location)
         record("update", "office_location", location.id, "fields: " + ", ".join(changed))
         db.session.commit()
-        flash("Ort gespeichert.", "success")
+        flash(_("Ort gespeichert."), "success")
         return redirect(url_for(".location", location_id=location.id))
     return render_template("officehours/location_form.html", form=form, location=location)
 
@@ -155,7 +156,7 @@ def schedule_new(location_id: int):
                 "fields: " + ", ".join((*_SCHEDULE_FIELDS, "managers")),
             )
             db.session.commit()
-            flash("Sprechzeit eingetragen.", "success")
+            flash(_("Sprechzeit eingetragen."), "success")
             return redirect(url_for(".location", location_id=location.id))
     return render_template("officehours/schedule_form.html", form=form, location=location)
 
@@ -181,7 +182,7 @@ def schedule_delete(schedule_id: int):
         record("delete", "office_schedule", schedule.id, f"location {location_id}")
         db.session.delete(schedule)
         db.session.commit()
-        flash("Sprechzeit entfernt.", "success")
+        flash(_("Sprechzeit entfernt."), "success")
         return redirect(url_for(".location", location_id=location_id))
     abort(400)
 
@@ -193,14 +194,14 @@ def exception_new(location_id: int):
     form = ExceptionForm()
     if form.validate_on_submit():
         if form.on.data < today():
-            form.on.errors.append("Das Datum liegt in der Vergangenheit.")
+            form.on.errors.append(_("Das Datum liegt in der Vergangenheit."))
         else:
             item = OfficeException(location=location, on=form.on.data, reason=form.reason.data)
             db.session.add(item)
             db.session.flush()
             record("create", "office_exception", item.id, "fields: on, reason")
             db.session.commit()
-            flash("Ausfall eingetragen.", "success")
+            flash(_("Ausfall eingetragen."), "success")
             return redirect(url_for(".location", location_id=location.id))
     return render_template("officehours/exception_form.html", form=form, location=location)
 
@@ -229,7 +230,7 @@ def kiosk_new(location_id: int):
         abort(400)
     raw = services.issue_kiosk_token(current_user, location, form.label.data or "")
     db.session.commit()
-    flash("Gerät freigeschaltet. Den Link jetzt am Gerät öffnen – er wird nur einmal gezeigt.")
+    flash(_("Gerät freigeschaltet. Den Link jetzt am Gerät öffnen – er wird nur einmal gezeigt."))
     response = location_page_with(location, url_for(".kiosk_enrol", token=raw, _external=True))
     return response
 
@@ -259,6 +260,8 @@ def location_view_args(location: OfficeLocation) -> dict:
         ),
         "form": FinishForm(),
         "kiosk_form": KioskForm(),
+        "weekday_short": services.weekday_short,
+        "clock": services.clock,
     }
 
 
@@ -272,7 +275,7 @@ def kiosk_revoke(token_id: int):
         abort(400)
     services.revoke_kiosk_token(current_user, token)
     db.session.commit()
-    flash("Gerät gesperrt.", "success")
+    flash(_("Gerät gesperrt."), "success")
     return redirect(url_for(".location", location_id=token.location_id))
 
 
@@ -304,7 +307,7 @@ def book(household_id: int):
             starts_at = None
         try:
             if starts_at is None:
-                raise AppointmentError("Bitte einen Termin wählen.")
+                raise AppointmentError(_("Bitte einen Termin wählen."))
             appointment = services.book_slot(
                 current_user, location, household, starts_at, form.person_ids.data or [], {}
             )
@@ -312,7 +315,7 @@ def book(household_id: int):
             error = exc.message
         else:
             db.session.commit()
-            flash("Sprechstundentermin gebucht.", "success")
+            flash(_("Sprechstundentermin gebucht."), "success")
             return redirect(url_for("appointments.show", appointment_id=appointment.id))
     slots = services.free_slots(location, on) if location else []
     return render_template(
@@ -386,7 +389,9 @@ def take(entry_id: int):
     db.session.commit()
     if link := contact_link(entry):
         return redirect(link)
-    flash(f"{services.entry_name(entry)} ist jetzt bei Ihnen im Gespräch.", "success")
+    flash(
+        _("%(name)s ist jetzt bei Ihnen im Gespräch.", name=services.entry_name(entry)), "success"
+    )
     return redirect(url_for(".queue", location_id=entry.location_id))
 
 
@@ -568,5 +573,8 @@ def desk_checkin(location_id: int):
         flash(error.message, "error")
         return redirect(url_for(".desk", location_id=location.id)), 303
     db.session.commit()
-    flash(f"Angemeldet: {services.entry_name(entry)}. Bitte kurz Platz nehmen.", "success")
+    flash(
+        _("Angemeldet: %(name)s. Bitte kurz Platz nehmen.", name=services.entry_name(entry)),
+        "success",
+    )
     return redirect(url_for(".desk", location_id=location.id), 303)

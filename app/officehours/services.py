@@ -5,8 +5,11 @@ from __future__ import annotations
 import hashlib
 import secrets
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
 
+from babel.dates import format_time, get_day_names
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
 from app.accounts import roles
@@ -24,6 +27,7 @@ from app.audit.services import record
 from app.extensions import db
 from app.households.models import Household, Person
 from app.households.search import fold, squeeze
+from app.i18n import current_locale
 from app.officehours.models import (
     KioskToken,
     OfficeException,
@@ -35,16 +39,34 @@ from app.organisations.models import Municipality
 from app.timeutil import to_local, utcnow
 
 QUEUE_STATUSES = {
-    "waiting": "wartet",
-    "in_consultation": "im Gespräch",
-    "done": "fertig",
-    "left": "gegangen",
+    "waiting": _l("wartet"),
+    "in_consultation": _l("im Gespräch"),
+    "done": _l("fertig"),
+    "left": _l("gegangen"),
 }
-WEEKDAYS = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+WEEKDAYS = (
+    _l("Montag"),
+    _l("Dienstag"),
+    _l("Mittwoch"),
+    _l("Donnerstag"),
+    _l("Freitag"),
+    _l("Samstag"),
+    _l("Sonntag"),
+)
+
+
+def weekday_short(index: int) -> str:
+    """Abbreviated weekday (0 = Monday) in the interface language: "Mo.", "Mon"."""
+    return get_day_names("abbreviated", locale=current_locale())[index]
+
+
+def clock(value: time) -> str:
+    """A wall-clock time of a weekly schedule in the interface language: "14:30", "2:30 PM"."""
+    return format_time(value, "short", locale=current_locale())
 
 
 class CheckinError(AppointmentError):
-    """A check-in that cannot be done; German message for the front desk."""
+    """A check-in that cannot be done; a message for the front desk in its interface language."""
 
 
 # --- scope ------------------------------------------------------------------------------------
@@ -99,13 +121,13 @@ class Session:
 
 def check_schedule(data: dict) -> None:
     if data["end_time"] <= data["start_time"]:
-        raise AppointmentError("Das Ende muss nach dem Beginn liegen.", "end_time")
+        raise AppointmentError(_("Das Ende muss nach dem Beginn liegen."), "end_time")
     if (
         data.get("valid_until")
         and data.get("valid_from")
         and data["valid_until"] < data["valid_from"]
     ):
-        raise AppointmentError("„Gültig bis“ liegt vor „Gültig ab“.", "valid_until")
+        raise AppointmentError(_("„Gültig bis“ liegt vor „Gültig ab“."), "valid_until")
 
 
 def sessions_between(locations: list[OfficeLocation], start: date, days: int) -> list[Session]:
@@ -184,11 +206,11 @@ def book_slot(
 ) -> Appointment:
     now = now or utcnow()
     if starts_at <= now:
-        raise AppointmentError("Dieser Termin liegt in der Vergangenheit.", "starts_at")
+        raise AppointmentError(_("Dieser Termin liegt in der Vergangenheit."), "starts_at")
     day = to_local(starts_at).date()
     match = [s for s in free_slots(location, day, now) if s[0] == starts_at]
     if not match:
-        raise AppointmentError("Dieser Termin ist nicht frei.", "starts_at")
+        raise AppointmentError(_("Dieser Termin ist nicht frei."), "starts_at")
     slot_start, slot_end, schedule = match[0]
     manager = next(iter(schedule.managers), None)
     data = {
@@ -306,7 +328,7 @@ def check_in_person(
     person = db.session.get(Person, person_id)
     if person is None or person.household.municipality_id != location.municipality_id:
         record("denied", "person", person_id, f"checkin at location {location.id}; {actor}")
-        raise CheckinError("Diese Person ist hier nicht bekannt.", "person_id")
+        raise CheckinError(_("Diese Person ist hier nicht bekannt."), "person_id")
     if existing := _already_waiting(location, day, person_id=person.id):
         return existing
     appointment = _today_appointment(location, person, day)
@@ -335,12 +357,12 @@ def check_in_code(
     appointment = db.session.scalar(select(Appointment).where(Appointment.short_code == code))
     if appointment is None:
         record("denied", "appointment", None, f"unknown code at location {location.id}; {actor}")
-        raise CheckinError("Diesen Code gibt es nicht. Bitte prüfen Sie die Eingabe.", "code")
+        raise CheckinError(_("Diesen Code gibt es nicht. Bitte prüfen Sie die Eingabe."), "code")
     if appointment.location_id != location.id:
         record("denied", "appointment", appointment.id, f"code at location {location.id}; {actor}")
-        raise CheckinError("Dieser Termin gehört zu einem anderen Ort.", "code")
+        raise CheckinError(_("Dieser Termin gehört zu einem anderen Ort."), "code")
     if to_local(appointment.starts_at).date() != day or appointment.status != "planned":
-        raise CheckinError("Dieser Termin ist nicht heute.", "code")
+        raise CheckinError(_("Dieser Termin ist nicht heute."), "code")
     if existing := _already_waiting(location, day, appointment_id=appointment.id):
         return existing
     person = appointment.persons[0] if appointment.persons else None
@@ -366,7 +388,7 @@ def check_in_walk_in(
     now = now or utcnow()
     first_name = (first_name or "").strip()
     if not first_name:
-        raise CheckinError("Bitte den Vornamen angeben.", "first_name")
+        raise CheckinError(_("Bitte den Vornamen angeben."), "first_name")
     entry = QueueEntry(
         location=location,
         day=to_local(now).date(),
@@ -443,7 +465,7 @@ def waiting_minutes(entry: QueueEntry, now: datetime) -> int:
 
 def take(user: User, entry: QueueEntry, now: datetime | None = None) -> None:
     if entry.status != "waiting":
-        raise CheckinError("Diese Person wird schon betreut.")
+        raise CheckinError(_("Diese Person wird schon betreut."))
     entry.status = "in_consultation"
     entry.called_at = now or utcnow()
     entry.taken_by_id = user.id
@@ -453,7 +475,7 @@ def take(user: User, entry: QueueEntry, now: datetime | None = None) -> None:
 
 def finish(user: User, entry: QueueEntry, status: str, now: datetime | None = None) -> None:
     if status not in ("done", "left") or entry.status in ("done", "left"):
-        raise CheckinError("Dieser Schritt ist nicht möglich.")
+        raise CheckinError(_("Dieser Schritt ist nicht möglich."))
     entry.status = status
     entry.finished_at = now or utcnow()
     entry.version += 1

@@ -13,6 +13,7 @@ from flask import (
     request,
     url_for,
 )
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -65,7 +66,7 @@ def goal_or_404(goal_id: int) -> Goal:
 
 
 def _person_choices(household: Household) -> list[tuple[int, str]]:
-    return [(0, "den ganzen Haushalt")] + [(p.id, p.full_name) for p in household.members]
+    return [(0, _("den ganzen Haushalt"))] + [(p.id, p.full_name) for p in household.members]
 
 
 def _person(household: Household, person_id: int | None):
@@ -81,7 +82,7 @@ def _person(household: Household, person_id: int | None):
 @case_data_required
 def overview(household_id: int):
     household = household_or_404(current_user, household_id)
-    record("view", "household", household.id, "Pläne und Verweisungen")
+    record("view", "household", household.id, "Pläne und Verweisungen")  # i18n: not UI
     db.session.commit()
     extension = services.extension_of(household)
     start = indicator_services.counselling_start(household)
@@ -116,7 +117,7 @@ def new_plan(household_id: int):
             form.interpreter.data,
         )
         db.session.commit()
-        flash("Integrationsplan angelegt.", "success")
+        flash(_("Integrationsplan angelegt."), "success")
         return redirect(url_for(".show", plan_id=plan.id))
     return render_template("plans/plan_form.html", form=form, household=household)
 
@@ -160,7 +161,7 @@ def areas(plan_id: int):
         }
         services.save_areas(plan, data)
         db.session.commit()
-        flash("Bedarfe und Ressourcen gespeichert.", "success")
+        flash(_("Bedarfe und Ressourcen gespeichert."), "success")
         return redirect(url_for(".show", plan_id=plan.id))
     return render_template("plans/areas.html", form=form, plan=plan, choices_=choices)
 
@@ -180,7 +181,7 @@ def new_goal(plan_id: int):
             form.title.errors = [str(exc)]
         else:
             db.session.commit()
-            flash("Ziel angelegt.", "success")
+            flash(_("Ziel angelegt."), "success")
             return redirect(url_for(".show", plan_id=plan.id))
     return render_template("plans/goal_form.html", form=form, plan=plan)
 
@@ -200,7 +201,7 @@ def goal_status(goal_id: int):
         else:
             db.session.commit()
     else:
-        error = "Bitte einen Status aus der Liste wählen."
+        error = _("Bitte einen Status aus der Liste wählen.")
     if htmx:  # htmx swaps only 2xx answers; the message is part of the fragment
         return render_template(
             "plans/_goal.html", goal=goal, error=error, choices_=choices, plan=goal.plan
@@ -213,7 +214,7 @@ def goal_status(goal_id: int):
             ),
             422,
         )
-    flash("Status gespeichert.", "success")
+    flash(_("Status gespeichert."), "success")
     return redirect(url_for(".show", plan_id=goal.plan_id, _anchor=f"goal-{goal.id}"))
 
 
@@ -231,7 +232,7 @@ def new_step(goal_id: int):
             form.review_on.data,
         )
         db.session.commit()
-        flash("Schritt angelegt.", "success")
+        flash(_("Schritt angelegt."), "success")
         return redirect(url_for(".show", plan_id=goal.plan_id, _anchor=f"goal-{goal.id}"))
     return render_template("plans/step_form.html", form=form, goal=goal)
 
@@ -246,9 +247,11 @@ def review(plan_id: int):
     if form.validate_on_submit():
         services.add_review(current_user, plan, form.reviewed_on.data, form.note.data.strip())
         db.session.commit()
-        flash("Überprüfung festgehalten.", "success")
+        flash(_("Überprüfung festgehalten."), "success")
         return redirect(url_for(".show", plan_id=plan.id))
-    return render_template("plans/simple_form.html", form=form, plan=plan, title="Plan überprüfen")
+    return render_template(
+        "plans/simple_form.html", form=form, plan=plan, title=_("Plan überprüfen")
+    )
 
 
 @bp.route("/plans/<int:plan_id>/agree", methods=["GET", "POST"])
@@ -266,9 +269,11 @@ def agree(plan_id: int):
             form.signed_by.errors = [str(exc)]
         else:
             db.session.commit()
-            flash(f"Version {version.version} vereinbart und unterschrieben.", "success")
+            flash(_("Version %(n)s vereinbart und unterschrieben.", n=version.version), "success")
             return redirect(url_for(".show", plan_id=plan.id))
-    return render_template("plans/simple_form.html", form=form, plan=plan, title="Plan vereinbaren")
+    return render_template(
+        "plans/simple_form.html", form=form, plan=plan, title=_("Plan vereinbaren")
+    )
 
 
 @bp.post("/plans/<int:plan_id>/close")
@@ -287,9 +292,9 @@ def close(plan_id: int):
             flash(str(exc), "error")
         else:
             db.session.commit()
-            flash("Plan abgeschlossen.", "success")
+            flash(_("Plan abgeschlossen."), "success")
     else:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "error")
+        flash(" ".join(str(e) for errors in form.errors.values() for e in errors), "error")
     return redirect(url_for(".show", plan_id=plan.id))
 
 
@@ -325,7 +330,7 @@ def new_referral(household_id: int):
             current_user, household, _person(household, form.person_id.data), data
         )
         db.session.commit()
-        flash("Verweisung festgehalten.", "success")
+        flash(_("Verweisung festgehalten."), "success")
         return redirect(url_for(".overview", household_id=household.id))
     return render_template(
         "plans/referral_form.html", form=form, household=household, referral=None
@@ -349,7 +354,7 @@ def edit_referral(referral_id: int):
         data["person_id"] = person.id if person else None
         services.update_referral(referral, data)
         db.session.commit()
-        flash("Verweisung gespeichert.", "success")
+        flash(_("Verweisung gespeichert."), "success")
         return redirect(url_for(".overview", household_id=household.id))
     return render_template(
         "plans/referral_form.html", form=form, household=household, referral=referral
@@ -374,7 +379,7 @@ def extend(household_id: int):
             form.reason.errors = [str(exc)]
         else:
             db.session.commit()
-            flash("Beratung auf vier Jahre verlängert.", "success")
+            flash(_("Beratung auf vier Jahre verlängert."), "success")
             return redirect(url_for(".overview", household_id=household.id))
     return render_template("plans/extend.html", form=form, household=household)
 
@@ -393,7 +398,7 @@ def networking():
         }
         services.add_networking(current_user, data)
         db.session.commit()
-        flash("Netzwerkkontakt festgehalten.", "success")
+        flash(_("Netzwerkkontakt festgehalten."), "success")
         return redirect(url_for(".networking"))
     contacts = db.session.scalars(
         select(NetworkingContact)

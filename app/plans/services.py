@@ -1,7 +1,7 @@
 """Integration plans, goals and their status rules, referrals, networking, extensions.
 
-Every change is audited (field names only). Functions raise PlanError with a German message
-when a change makes no sense; then nothing is stored.
+Every change is audited (field names only). Functions raise PlanError with a message in the
+interface language when a change makes no sense; then nothing is stored.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import json
 from datetime import date
 
+from flask_babel import gettext as _
 from sqlalchemy import select
 
 from app.accounts.models import User
@@ -32,23 +33,29 @@ from app.timeutil import utcnow
 
 
 class PlanError(ValueError):
-    """A German message for the user; nothing is stored."""
+    """A message for the user (interface language); nothing is stored."""
 
 
 def check_transition(current: str, new: str) -> None:
     if new not in choices.GOAL_STATUS:
-        raise PlanError("Unbekannter Status.")
+        raise PlanError(_("Unbekannter Status."))
     if new == current:
         return
     if new not in choices.GOAL_TRANSITIONS[current]:
         allowed = ", ".join(
-            choices.GOAL_STATUS[s] for s in sorted(choices.GOAL_TRANSITIONS[current])
+            str(choices.GOAL_STATUS[s]) for s in sorted(choices.GOAL_TRANSITIONS[current])
         )
-        raise PlanError(
-            f"Ein Ziel kann nicht von „{choices.GOAL_STATUS[current]}“ zu "
-            f"„{choices.GOAL_STATUS[new]}“ wechseln."
-            + (f" Möglich: {allowed}." if allowed else " Der Status ist abschließend.")
+        message = _(
+            "Ein Ziel kann nicht von „%(old)s“ zu „%(new)s“ wechseln.",
+            old=choices.GOAL_STATUS[current],
+            new=choices.GOAL_STATUS[new],
         )
+        hint = (
+            _("Möglich: %(allowed)s.", allowed=allowed)
+            if allowed
+            else _("Der Status ist abschließend.")
+        )
+        raise PlanError(f"{message} {hint}")
 
 
 def touch(plan: IntegrationPlan) -> None:
@@ -74,7 +81,7 @@ def create_plan(
     interpreter: str,
 ) -> IntegrationPlan:
     if person is not None and person.household_id != household.id:
-        raise PlanError("Diese Person gehört nicht zum Haushalt.")
+        raise PlanError(_("Diese Person gehört nicht zum Haushalt."))
     plan = IntegrationPlan(
         household_id=household.id,
         person_id=person.id if person else None,
@@ -95,7 +102,7 @@ def save_areas(plan: IntegrationPlan, data: dict[str, tuple[str, str]]) -> list[
     changed = []
     for field_code, (needs, resources) in data.items():
         if field_code not in choices.FIELDS:
-            raise PlanError("Unbekanntes Handlungsfeld.")
+            raise PlanError(_("Unbekanntes Handlungsfeld."))
         area = existing.get(field_code)
         if area is None:
             if not needs and not resources:
@@ -114,9 +121,9 @@ def save_areas(plan: IntegrationPlan, data: dict[str, tuple[str, str]]) -> list[
 
 def add_goal(user: User, plan: IntegrationPlan, field_code: str, title: str, on: date) -> Goal:
     if plan.status != "open":
-        raise PlanError("Der Plan ist abgeschlossen.")
+        raise PlanError(_("Der Plan ist abgeschlossen."))
     if field_code not in choices.FIELDS:
-        raise PlanError("Unbekanntes Handlungsfeld.")
+        raise PlanError(_("Unbekanntes Handlungsfeld."))
     goal = Goal(plan_id=plan.id, field=field_code, title=title, status="new")
     db.session.add(goal)
     db.session.flush()
@@ -146,7 +153,7 @@ def set_goal_status(user: User, goal: Goal, new: str, on: date) -> GoalStatusCha
 
 def add_step(goal: Goal, description: str, responsible: str, due_on, review_on) -> GoalStep:
     if responsible not in choices.RESPONSIBLE:
-        raise PlanError("Bitte auswählen, wer verantwortlich ist.")
+        raise PlanError(_("Bitte auswählen, wer verantwortlich ist."))
     step = GoalStep(
         goal_id=goal.id,
         description=description,
@@ -203,7 +210,7 @@ def snapshot(plan: IntegrationPlan) -> dict:
 
 def agree(user: User, plan: IntegrationPlan, agreed_on: date, signed_by: str) -> PlanVersion:
     if not plan.goals:
-        raise PlanError("Ein Plan ohne Ziele kann nicht vereinbart werden.")
+        raise PlanError(_("Ein Plan ohne Ziele kann nicht vereinbart werden."))
     number = max((v.version for v in plan.versions), default=0) + 1
     version = PlanVersion(
         plan_id=plan.id,
@@ -223,9 +230,9 @@ def agree(user: User, plan: IntegrationPlan, agreed_on: date, signed_by: str) ->
 
 def close_plan(plan: IntegrationPlan, closed_on: date) -> None:
     if plan.status == "closed":
-        raise PlanError("Der Plan ist bereits abgeschlossen.")
+        raise PlanError(_("Der Plan ist bereits abgeschlossen."))
     if closed_on < plan.started_on:
-        raise PlanError("Der Abschluss liegt vor dem Beginn des Plans.")
+        raise PlanError(_("Der Abschluss liegt vor dem Beginn des Plans."))
     plan.status = "closed"
     plan.closed_on = closed_on
     touch(plan)
@@ -234,7 +241,7 @@ def close_plan(plan: IntegrationPlan, closed_on: date) -> None:
 
 def add_referral(user: User, household: Household, person: Person | None, data: dict) -> Referral:
     if data["service"] not in choices.SERVICES:
-        raise PlanError("Bitte eine Stelle aus der Liste wählen.")
+        raise PlanError(_("Bitte eine Stelle aus der Liste wählen."))
     referral = Referral(
         household_id=household.id,
         person_id=person.id if person else None,
@@ -268,7 +275,7 @@ def referrals_of(household: Household) -> list[Referral]:
 
 def add_networking(user: User, data: dict) -> NetworkingContact:
     if data["group"] not in choices.NETWORK_GROUPS:
-        raise PlanError("Bitte eine Gruppe aus der Liste wählen.")
+        raise PlanError(_("Bitte eine Gruppe aus der Liste wählen."))
     contact = NetworkingContact(organisation_id=user.organisation_id, user_id=user.id, **data)
     db.session.add(contact)
     db.session.flush()
@@ -286,9 +293,9 @@ def extend_counselling(
     user: User, household: Household, extended_on: date, reason: str
 ) -> CounsellingExtension:
     if extension_of(household) is not None:
-        raise PlanError("Die Beratung wurde bereits auf vier Jahre verlängert.")
+        raise PlanError(_("Die Beratung wurde bereits auf vier Jahre verlängert."))
     if not reason.strip():
-        raise PlanError("Bitte den Grund der Verlängerung angeben.")
+        raise PlanError(_("Bitte den Grund der Verlängerung angeben."))
     extension = CounsellingExtension(
         household_id=household.id, extended_on=extended_on, reason=reason, recorded_by_id=user.id
     )

@@ -35,6 +35,22 @@ def live_server(app: Flask) -> Iterator[str]:
     thread.join(timeout=5)
 
 
+class _GermanChromium:
+    """The browser, whose new contexts ask for German unless a test says otherwise: the
+    interface follows the browser's language, and headless Chromium asks for en-US (its
+    --lang switch does not change that; only a context's locale does)."""
+
+    def __init__(self, browser) -> None:
+        self._browser = browser
+
+    def new_context(self, **kwargs):
+        kwargs.setdefault("locale", "de-DE")
+        return self._browser.new_context(**kwargs)
+
+    def __getattr__(self, name: str):
+        return getattr(self._browser, name)
+
+
 @pytest.fixture(scope="session")
 def chromium() -> Iterator[object]:
     if not shutil.which(CHROMIUM):
@@ -46,7 +62,7 @@ def chromium() -> Iterator[object]:
 
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        yield browser
+        yield _GermanChromium(browser)
         browser.close()
 
 
