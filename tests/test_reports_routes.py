@@ -322,3 +322,28 @@ def test_dashboard_stays_within_the_page_weight_budget(world, login):
     weight = measure(login("admin").client.get, f"/berichte?{PERIOD}")
     assert weight.html_bytes < weight.html_raw_bytes
     assert weight.html_bytes <= FIRST_ROUND_TRIP, weight.html_bytes
+
+
+def test_household_indicator_counts_for_every_member(world, login):
+    seed_catalogue()
+    child_benefit = db.session.scalar(select(Indicator).where(Indicator.key == "child_benefit"))
+    family = world.families[0]
+    db.session.add(
+        IndicatorValue(
+            indicator_id=child_benefit.id,
+            household_id=family.id,
+            person_id=None,
+            value="true",
+            valid_from=date(2025, 2, 1),
+        )
+    )
+    db.session.commit()
+    response = login("lead").get(f"/berichte/export/kennzahlen.csv?{PERIOD}")
+    rows = list(
+        csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
+    )
+    total = {r[4]: int(r[7]) for r in rows[1:] if r[1] == "child_benefit" and r[5] == "Insgesamt"}
+    assert total == {"ja": 3, "(kein Wert)": 12 - 3}  # the family's three members
+    # before the value's date nobody has one
+    early = login("lead").get(f"/berichte/export/kennzahlen.csv?{PERIOD}&on=31.01.2025")
+    assert "child_benefit;Kindergeld;true" not in early.get_data(as_text=True)
