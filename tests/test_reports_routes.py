@@ -347,3 +347,40 @@ def test_household_indicator_counts_for_every_member(world, login):
     # before the value's date nobody has one
     early = login("lead").get(f"/berichte/export/kennzahlen.csv?{PERIOD}&on=31.01.2025")
     assert "child_benefit;Kindergeld;true" not in early.get_data(as_text=True)
+
+
+def test_drilldown_htmx_returns_the_list_fragment_and_pages(world, county, make, login):
+    for copy in range(6):  # 9 + 6 * 5 = 39 persons in contact: two pages
+        _more(county, make, copy)
+    lead = login("lead")
+    fragment = lead.htmx_get(f"/berichte/liste/personen?{PERIOD}", target="report-list")
+    html = fragment.get_data(as_text=True)
+    assert "<html" not in html and "39 Einträge" in html
+    assert html.count("/persons/") == 25
+    second = lead.get(f"/berichte/liste/personen?{PERIOD}&page=2").get_data(as_text=True)
+    assert second.count("/persons/") == 14
+
+
+def test_every_export_is_audited(world, login):
+    lead = login("lead")
+    for url in (
+        f"/berichte/export/dashboard.xlsx?{PERIOD}",
+        f"/berichte/export/kennzahlen.csv?{PERIOD}&on=30.06.2025",
+        f"/berichte/export/kennzahlen.xlsx?{PERIOD}",
+        f"/berichte/export/statistik.csv?{PERIOD}",
+        f"/berichte/export/statistik.xlsx?{PERIOD}",
+    ):
+        assert lead.get(url).status_code == 200, url
+    events = db.session.scalars(
+        select(AuditEvent).where(AuditEvent.action == "export").order_by(AuditEvent.id)
+    ).all()
+    assert [e.object_type for e in events] == [
+        "report_dashboard",
+        "report_indicator_distribution",
+        "report_indicator_distribution",
+        "report_pseudonymised",
+        "report_pseudonymised",
+    ]
+    assert "as of 2025-06-30" in events[1].detail
+    assert all(f"team {world.county.team_a.id}" in e.detail for e in events)
+    assert login("lead").get(f"/berichte/export/kennzahlen.pdf?{PERIOD}").status_code == 404
