@@ -35,6 +35,7 @@ def register_web(app: Flask) -> None:
     from app.plans.routes import bp as plans_bp
     from app.privacy.routes import bp as privacy_bp
     from app.pwa.routes import bp as pwa_bp
+    from app.reports.routes import bp as reports_bp
     from app.security.routes import bp as security_bp
 
     for bp in (
@@ -53,6 +54,7 @@ def register_web(app: Flask) -> None:
         appointments_bp,
         officehours_bp,
         finder_bp,
+        reports_bp,
     ):
         app.register_blueprint(bp)
     init_assets(app)
