@@ -29,6 +29,7 @@ from app.plans.models import (
 )
 from app.privacy.models import PersonCorrection
 from app.security.models import RecoveryCode, TotpCredential
+from app.staffing.models import FundingPeriod, FundingRate, Position
 
 __all__ = [
     "Appointment",
@@ -41,6 +42,8 @@ __all__ = [
     "ContactComment",
     "ContactVersion",
     "CounsellingExtension",
+    "FundingPeriod",
+    "FundingRate",
     "Goal",
     "GoalStatusChange",
     "GoalStep",
@@ -63,6 +66,7 @@ __all__ = [
     "PlanArea",
     "PlanReview",
     "PlanVersion",
+    "Position",
     "QueueEntry",
     "RecoveryCode",
     "Referral",
