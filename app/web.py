@@ -37,6 +37,7 @@ def register_web(app: Flask) -> None:
     from app.privacy.routes import bp as privacy_bp
     from app.pwa.routes import bp as pwa_bp
     from app.security.routes import bp as security_bp
+    from app.staffing.routes import bp as staffing_bp
 
     for bp in (
         main_bp,
@@ -54,6 +55,7 @@ def register_web(app: Flask) -> None:
         appointments_bp,
         officehours_bp,
         finder_bp,
+        staffing_bp,
     ):
         app.register_blueprint(bp)
     init_assets(app)
