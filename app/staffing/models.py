@@ -59,6 +59,7 @@ class FundingRate(db.Model):
 class Position(db.Model):
     """A funded position (Stelle) or part of one, held by a named person or vacant."""
 
+    __tablename__ = "staff_position"
     __table_args__ = (UniqueConstraint("organisation_id", "idempotency_key"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
