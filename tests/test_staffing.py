@@ -31,7 +31,9 @@ def _world(county, make):
         residence_status="asylum_applicant",
         asylum_application_date=date(2024, 1, 1),
     )
-    make.person(make.household(county.town_a, "Weg", status="closed"), "Sara")
+    make.person(
+        make.household(county.town_a, "Weg", status="closed", closed_on=date(2025, 1, 1)), "Sara"
+    )
     period = make_period(county.county)
     nord = [
         make_position(period, county.team_a, county.users["lead"], "1.00", "university"),

@@ -15,8 +15,8 @@ from app.accounts import roles
 from app.accounts.models import User
 from app.extensions import db
 from app.households.models import Household, Person
-from app.households.rules import eligibility_clause
 from app.organisations.models import Team
+from app.reports.figures import ReportScope, eligible_persons_stmt
 from app.staffing import rules
 from app.staffing.models import FundingPeriod, Position
 
@@ -94,16 +94,12 @@ def period_funding(period: FundingPeriod, positions: list[Position]) -> rules.Fu
 
 
 def eligible_persons_by_team(organisation_id: int, on: date, team_ids: list[int] | None = None):
-    """Eligible persons (app/households/rules.py) in active households, per team."""
-    stmt = (
-        select(Household.team_id, func.count(Person.id))
-        .join(Person.household)
-        .where(
-            Household.organisation_id == organisation_id,
-            Household.status == "active",
-            eligibility_clause(Person, Household, on),
-        )
-        .group_by(Household.team_id)
+    """Eligible persons on the day per team, counted exactly as the reports count them
+    (app/reports/figures.py `eligible_persons_stmt`: the SQL eligibility clause of
+    app/households/rules.py, cases not closed by the day)."""
+    scope = ReportScope(organisation_id=organisation_id, start=on, end=on)
+    stmt = eligible_persons_stmt(scope, Household.team_id, func.count(Person.id)).group_by(
+        Household.team_id
     )
     if team_ids is not None:
         stmt = stmt.where(Household.team_id.in_(team_ids))
