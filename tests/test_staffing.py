@@ -97,7 +97,7 @@ def test_funding_totals_and_scope(county, make):
 
 
 def _form(page) -> dict:
-    body = page.get_data(as_text=True)
+    body = page.get_data(as_text=True).replace("\xa0", " ")
     return {
         "idempotency_key": re.search(r'name="idempotency_key" type="hidden" value="([^"]+)"', body)[
             1
@@ -131,7 +131,7 @@ def test_admin_creates_a_period_with_german_amounts_once(county, login, ctx):
     assert period.granted_amount == Decimal("815185.00")
     assert period.rate_map() == {"vocational": Decimal("51000"), "university": Decimal("64000")}
     # The next period starts with these rates (configurable, not in code).
-    assert "51.000,00" in b.get("/staffing/periods/new").get_data(as_text=True)
+    assert "51.000,00" in b.get("/staffing/periods/new").get_data(as_text=True).replace("\xa0", " ")
 
 
 def test_bad_period_input_gives_german_messages_and_changes_nothing(county, login, ctx):
@@ -145,7 +145,7 @@ def test_bad_period_input_gives_german_messages_and_changes_nothing(county, logi
         "rate_university": "",
     }
     response = b.post("/staffing/periods/new", data)
-    body = response.get_data(as_text=True)
+    body = response.get_data(as_text=True).replace("\xa0", " ")
     assert response.status_code == 200
     for message in (
         "Bitte eine Bezeichnung angeben.",
@@ -170,7 +170,7 @@ def test_period_names_are_unique_per_organisation(county, login, ctx):
         "rate_vocational": "1",
         "rate_university": "1",
     }
-    body = b.post("/staffing/periods/new", data).get_data(as_text=True)
+    body = b.post("/staffing/periods/new", data).get_data(as_text=True).replace("\xa0", " ")
     assert "Einen Förderzeitraum mit dieser Bezeichnung gibt es schon." in body
     assert _count(FundingPeriod) == 1
 
@@ -220,7 +220,7 @@ def test_admin_adds_a_position_once_with_a_two_year_contract(county, login, ctx)
     position = db.session.scalar(select(Position))
     assert position.contract_end == date(2027, 2, 28)
     assert position.fte == Decimal("0.75")
-    listing = b.get("/staffing/positions?on=2025-06-01").get_data(as_text=True)
+    listing = b.get("/staffing/positions?on=2025-06-01").get_data(as_text=True).replace("\xa0", " ")
     # 51,000 x 0.75 x 10 months / 12 in 2025
     amount = rules.subsidy(
         Decimal("51000"), Decimal("0.75"), date(2025, 3, 1), date(2027, 2, 28), *_y25()
@@ -260,7 +260,7 @@ def test_bad_position_input_is_refused_in_german(county, login, ctx):
         "qualification": "university",
         "contract_end": "",
     }
-    body = b.post("/staffing/positions/new", wrong_team).get_data(as_text=True)
+    body = b.post("/staffing/positions/new", wrong_team).get_data(as_text=True).replace("\xa0", " ")
     assert "Diese Person gehört zu einem anderen Team." in body
     assert _count(Position) == 0
 
@@ -268,11 +268,13 @@ def test_bad_position_input_is_refused_in_german(county, login, ctx):
 def test_team_lead_reads_own_team_only_and_cannot_edit(county, make, login):
     period, nord, _sued = _world(county, make)
     lead = login("lead")
-    overview = lead.get("/staffing?on=2025-06-15").get_data(as_text=True)
+    overview = lead.get("/staffing?on=2025-06-15").get_data(as_text=True).replace("\xa0", " ")
     assert "Team Nord" in overview and "Team Süd" not in overview
     assert "Bewilligt" not in overview  # the grant covers other teams' positions too
     assert "815.185" not in overview
-    listing = lead.get("/staffing/positions?on=2025-06-15").get_data(as_text=True)
+    listing = (
+        lead.get("/staffing/positions?on=2025-06-15").get_data(as_text=True).replace("\xa0", " ")
+    )
     assert "Elternzeitvertretung" in listing
     assert "Manager_B" not in listing
     assert lead.get(f"/staffing/positions/{nord[0].id}/edit").status_code == 403
@@ -283,7 +285,7 @@ def test_team_lead_reads_own_team_only_and_cannot_edit(county, make, login):
 def test_admin_sees_totals_and_the_six_month_warning(county, make, login):
     _period, _nord, _sued = _world(county, make)
     admin = login("admin")
-    body = admin.get("/staffing?on=2025-06-15").get_data(as_text=True)
+    body = admin.get("/staffing?on=2025-06-15").get_data(as_text=True).replace("\xa0", " ")
     assert "815.185,00 €" in body
     assert "136.562,50 €" in body
     assert "16,8 %" in body
@@ -318,6 +320,6 @@ def test_positions_list_fragment_for_htmx(county, make, login):
     db.session.commit()
     admin = login("admin")
     fragment = admin.htmx_get(f"/staffing/positions?period={period.id}", target="positions")
-    body = fragment.get_data(as_text=True)
+    body = fragment.get_data(as_text=True).replace("\xa0", " ")
     assert body.startswith('<div id="positions">')
     assert "<html" not in body and "Elternzeitvertretung" in body

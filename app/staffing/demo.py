@@ -25,7 +25,7 @@ def build_staffing(
 ) -> FundingPeriod:
     period = FundingPeriod(
         organisation=county,
-        name=f"Förderjahr {today.year}",
+        name=f"Förderjahr {today.year}",  # i18n: not ui
         starts_on=date(today.year, 1, 1),
         ends_on=date(today.year, 12, 31),
         granted_amount=DEMO_GRANT,

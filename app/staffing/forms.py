@@ -7,13 +7,15 @@ import re
 import uuid
 from decimal import Decimal, InvalidOperation
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms import Field, HiddenField, TextAreaField
 from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
-from app.accounts import roles
 from app.forms import Form, GermanDateField, Select, not_before, reasonable_date, text
 from app.staffing import rules
+from app.staffing.format import QUALIFICATIONS
 
 _GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
@@ -57,10 +59,10 @@ class GermanDecimalField(Field):
             number = parse_german_decimal(str(valuelist[0]))
         except (InvalidOperation, ValueError):
             self.data = None
-            raise ValueError("Bitte eine Zahl angeben (z. B. 51.000,00).") from None
+            raise ValueError(_("Bitte eine Zahl angeben (z. B. 51.000,00).")) from None
         if number != number.quantize(Decimal(1).scaleb(-self.places)):
             self.data = None
-            raise ValueError(f"Höchstens {self.places} Nachkommastellen.")
+            raise ValueError(_("Höchstens %(n)s Nachkommastellen.", n=self.places))
         self.data = number
 
 
@@ -84,42 +86,52 @@ def _valid_key(form: Form, field: HiddenField) -> None:
     try:
         uuid.UUID(field.data or "")
     except ValueError as exc:
-        raise ValidationError("Das Formular ist unvollständig. Bitte die Seite neu laden.") from exc
+        raise ValidationError(
+            _l("Das Formular ist unvollständig. Bitte die Seite neu laden.")
+        ) from exc
 
 
 class PeriodForm(Form):
     idempotency_key = HiddenField(default=new_key, validators=[_valid_key])
     name = text(
-        "Bezeichnung (z. B. Förderjahr 2026)", 120, DataRequired("Bitte eine Bezeichnung angeben.")
+        _l("Bezeichnung (z. B. Förderjahr 2026)"),
+        120,
+        DataRequired(_l("Bitte eine Bezeichnung angeben.")),
     )
     starts_on = GermanDateField(
-        "Beginn", [DataRequired("Bitte den Beginn angeben."), reasonable_date]
+        _l("Beginn"), [DataRequired(_l("Bitte den Beginn angeben.")), reasonable_date]
     )
     ends_on = GermanDateField(
-        "Ende",
+        _l("Ende"),
         [
-            DataRequired("Bitte das Ende angeben."),
-            not_before("starts_on", "Das Ende liegt vor dem Beginn."),
+            DataRequired(_l("Bitte das Ende angeben.")),
+            not_before("starts_on", _l("Das Ende liegt vor dem Beginn.")),
         ],
     )
     granted_amount = GermanDecimalField(
-        "Bewilligte Fördersumme (€)",
-        [_required_number("Bitte die bewilligte Summe angeben.")],
+        _l("Bewilligte Fördersumme (€)"),
+        [_required_number(_l("Bitte die bewilligte Summe angeben."))],
     )
     rate_vocational = GermanDecimalField(
-        "Jahressatz je Vollzeitstelle: " + roles.QUALIFICATION_LABELS["vocational"] + " (€)",
-        [_required_number("Bitte den Jahressatz angeben.")],
+        _l(
+            "Jahressatz je Vollzeitstelle: %(qualification)s (€)",
+            qualification=QUALIFICATIONS["vocational"],
+        ),
+        [_required_number(_l("Bitte den Jahressatz angeben."))],
     )
     rate_university = GermanDecimalField(
-        "Jahressatz je Vollzeitstelle: " + roles.QUALIFICATION_LABELS["university"] + " (€)",
-        [_required_number("Bitte den Jahressatz angeben.")],
+        _l(
+            "Jahressatz je Vollzeitstelle: %(qualification)s (€)",
+            qualification=QUALIFICATIONS["university"],
+        ),
+        [_required_number(_l("Bitte den Jahressatz angeben."))],
     )
 
     RATE_FIELDS = {"vocational": "rate_vocational", "university": "rate_university"}
 
     def validate_granted_amount(self, field: GermanDecimalField) -> None:
         if field.data is not None and not (0 <= field.data < Decimal("10000000000")):
-            raise ValidationError("Bitte einen Betrag zwischen 0 und 9.999.999.999 € angeben.")
+            raise ValidationError(_l("Bitte einen Betrag zwischen 0 und 9.999.999.999 € angeben."))
 
     def validate_rate_vocational(self, field: GermanDecimalField) -> None:
         _check_rate(field)
@@ -130,49 +142,51 @@ class PeriodForm(Form):
 
 def _check_rate(field: GermanDecimalField) -> None:
     if field.data is not None and not (0 < field.data < Decimal("100000000")):
-        raise ValidationError("Bitte einen Jahressatz über 0 € angeben.")
+        raise ValidationError(_l("Bitte einen Jahressatz über 0 € angeben."))
 
 
 class PositionForm(Form):
     idempotency_key = HiddenField(default=new_key, validators=[_valid_key])
-    funding_period_id = Select("Förderzeitraum", coerce=int, choices=[])
-    team_id = Select("Team", coerce=int, choices=[])
-    user_id = Select("Stelleninhaber:in", coerce=int, choices=[])
-    label = text("Bezeichnung (bei unbesetzter Stelle)", 120)
+    funding_period_id = Select(_l("Förderzeitraum"), coerce=int, choices=[])
+    team_id = Select(_l("Team"), coerce=int, choices=[])
+    user_id = Select(_l("Stelleninhaber:in"), coerce=int, choices=[])
+    label = text(_l("Bezeichnung (bei unbesetzter Stelle)"), 120)
     fte = GermanDecimalField(
-        "Stellenanteil (VZÄ, z. B. 0,75)", [_required_number("Bitte den Stellenanteil angeben.")]
+        _l("Stellenanteil (VZÄ, z. B. 0,75)"),
+        [_required_number(_l("Bitte den Stellenanteil angeben."))],
     )
     qualification = Select(
-        "Qualifikation (bestimmt den Fördersatz)",
-        choices=[("", "— bitte wählen —"), *roles.QUALIFICATION_LABELS.items()],
-        validators=[DataRequired("Bitte die Qualifikation wählen.")],
+        _l("Qualifikation (bestimmt den Fördersatz)"),
+        choices=[("", _l("— bitte wählen —")), *QUALIFICATIONS.items()],
+        validators=[DataRequired(_l("Bitte die Qualifikation wählen."))],
     )
     contract_start = GermanDateField(
-        "Vertragsbeginn", [DataRequired("Bitte den Vertragsbeginn angeben."), reasonable_date]
+        _l("Vertragsbeginn"),
+        [DataRequired(_l("Bitte den Vertragsbeginn angeben.")), reasonable_date],
     )
     contract_end = GermanDateField(
-        "Vertragsende (leer: zwei Jahre nach Beginn)",
-        [Optional(), not_before("contract_start", "Das Vertragsende liegt vor dem Beginn.")],
+        _l("Vertragsende (leer: zwei Jahre nach Beginn)"),
+        [Optional(), not_before("contract_start", _l("Das Vertragsende liegt vor dem Beginn."))],
     )
     note = TextAreaField(
-        "Notiz",
-        [Optional(), Length(max=2000, message="Höchstens 2000 Zeichen.")],
+        _l("Notiz"),
+        [Optional(), Length(max=2000, message=_l("Höchstens 2000 Zeichen."))],
         render_kw={"rows": "3"},
     )
 
     def validate_fte(self, field: GermanDecimalField) -> None:
         if field.data is not None and not (rules.MIN_FTE <= field.data <= rules.MAX_FTE):
-            raise ValidationError("Der Stellenanteil liegt zwischen 0,25 und 1,00 VZÄ.")
+            raise ValidationError(_l("Der Stellenanteil liegt zwischen 0,25 und 1,00 VZÄ."))
 
     def validate_label(self, field) -> None:
         if not self.user_id.data and not field.data:
-            raise ValidationError("Bitte eine Person wählen oder die Stelle bezeichnen.")
+            raise ValidationError(_l("Bitte eine Person wählen oder die Stelle bezeichnen."))
 
 
 def check_holder(form: PositionForm, user_teams: dict[int, int | None]) -> bool:
     """The holder must belong to the chosen team (a position is counted for that team)."""
     holder = form.user_id.data
     if holder and user_teams.get(holder) not in (None, form.team_id.data):
-        form.user_id.errors.append("Diese Person gehört zu einem anderen Team.")
+        form.user_id.errors.append(_("Diese Person gehört zu einem anderen Team."))
         return False
     return True

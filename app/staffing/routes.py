@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import date
-from decimal import Decimal
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -16,6 +16,7 @@ from app.audit.services import record
 from app.extensions import db, htmx
 from app.organisations.models import Team
 from app.staffing import rules, services
+from app.staffing.format import FILTERS, QUALIFICATIONS
 from app.staffing.forms import PeriodForm, PositionForm, check_holder, new_key
 from app.staffing.models import FundingPeriod, FundingRate, Position
 from app.timeutil import today
@@ -23,22 +24,15 @@ from app.timeutil import today
 bp = Blueprint("staffing", __name__)
 
 
-def format_decimal_de(value: Decimal | None, places: int = 2) -> str:
-    """1234567.5 -> "1.234.567,50" (German separators)."""
-    if value is None:
-        return "–"
-    text = f"{value:,.{places}f}"
-    return text.replace(",", "_").replace(".", ",").replace("_", ".")
+@bp.record_once
+def _register_filters(state) -> None:
+    for name, function in FILTERS.items():
+        state.app.add_template_filter(function, name)
 
 
-@bp.app_template_filter("euro")
-def euro(value: Decimal | None) -> str:
-    return "–" if value is None else format_decimal_de(value) + " €"
-
-
-@bp.app_template_filter("num_de")
-def num_de(value: Decimal | None, places: int = 2) -> str:
-    return format_decimal_de(value, places)
+@bp.app_context_processor
+def _qualifications() -> dict:
+    return {"qualifications": QUALIFICATIONS}
 
 
 readers_required = role_required(roles.ADMIN, roles.TEAM_LEAD)
@@ -133,7 +127,7 @@ def _position_form(position: Position | None = None) -> tuple[PositionForm, dict
             .order_by(User.display_name)
         )
     )
-    form.user_id.choices = [(0, "— unbesetzt —")] + [(u.id, u.display_name) for u in staff]
+    form.user_id.choices = [(0, _("— unbesetzt —"))] + [(u.id, u.display_name) for u in staff]
     if position is None and request.method == "GET":
         if (user_id := request.args.get("user", type=int)) in {u.id for u in staff}:
             holder = next(u for u in staff if u.id == user_id)
@@ -179,7 +173,7 @@ def _apply(form: PositionForm, position: Position) -> list[str]:
 def position_new():
     form, user_teams = _position_form()
     if not form.funding_period_id.choices:
-        flash("Bitte zuerst einen Förderzeitraum mit seinen Sätzen anlegen.", "info")
+        flash(_("Bitte zuerst einen Förderzeitraum mit seinen Sätzen anlegen."), "info")
         return redirect(url_for(".period_new"))
     if form.validate_on_submit() and check_holder(form, user_teams):
         existing = db.session.scalar(
@@ -199,7 +193,7 @@ def position_new():
         db.session.flush()
         record("create", "position", position.id, "fields: " + ", ".join(_POSITION_FIELDS))
         db.session.commit()
-        flash("Stelle gespeichert.", "success")
+        flash(_("Stelle gespeichert."), "success")
         return redirect(url_for(".positions"))
     return render_template("staffing/position_form.html", form=form, position=None)
 
@@ -215,7 +209,7 @@ def position_edit(position_id: int):
         changed = _apply(form, position)
         record("update", "position", position.id, "fields: " + ", ".join(changed))
         db.session.commit()
-        flash("Stelle gespeichert.", "success")
+        flash(_("Stelle gespeichert."), "success")
         return redirect(url_for(".positions"))
     return render_template("staffing/position_form.html", form=form, position=position)
 
@@ -242,7 +236,7 @@ def _name_taken(form: PeriodForm, period: FundingPeriod | None) -> bool:
         )
     )
     if other is not None:
-        form.name.errors.append("Einen Förderzeitraum mit dieser Bezeichnung gibt es schon.")
+        form.name.errors.append(_("Einen Förderzeitraum mit dieser Bezeichnung gibt es schon."))
         return True
     return False
 
@@ -289,7 +283,7 @@ def period_new():
             db.session.flush()
             record("create", "funding_period", period.id, "fields: " + ", ".join(changed))
             db.session.commit()
-            flash("Förderzeitraum gespeichert.", "success")
+            flash(_("Förderzeitraum gespeichert."), "success")
             return redirect(url_for(".overview", period=period.id))
     return render_template("staffing/period_form.html", form=form, period=None)
 
@@ -305,6 +299,6 @@ def period_edit(period_id: int):
         changed = _save_period(form, period)
         record("update", "funding_period", period.id, "fields: " + ", ".join(changed))
         db.session.commit()
-        flash("Förderzeitraum gespeichert.", "success")
+        flash(_("Förderzeitraum gespeichert."), "success")
         return redirect(url_for(".overview", period=period.id))
     return render_template("staffing/period_form.html", form=form, period=period)

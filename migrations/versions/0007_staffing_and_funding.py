@@ -1,7 +1,7 @@
 """staffing and funding
 
-Revision ID: 0006_staffing
-Revises: 0005
+Revision ID: 0007_staffing
+Revises: 0006
 Create Date: 2026-11-25 20:12:31.252478
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0006_staffing'
-down_revision = '0005'
+revision = '0007_staffing'
+down_revision = '0006'
 branch_labels = None
 depends_on = None
 
