@@ -28,6 +28,7 @@ from app.plans.models import (
     Referral,
 )
 from app.privacy.models import PersonCorrection
+from app.reports.experience_models import ReportText
 from app.security.models import RecoveryCode, TotpCredential
 from app.staffing.models import FundingPeriod, FundingRate, Position
 
@@ -70,6 +71,7 @@ __all__ = [
     "QueueEntry",
     "RecoveryCode",
     "Referral",
+    "ReportText",
     "Task",
     "Team",
     "Topic",

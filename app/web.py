@@ -34,6 +34,7 @@ def register_web(app: Flask) -> None:
     from app.plans.routes import bp as plans_bp
     from app.privacy.routes import bp as privacy_bp
     from app.pwa.routes import bp as pwa_bp
+    from app.reports.experience_routes import bp as experience_bp
     from app.security.routes import bp as security_bp
     from app.staffing.routes import bp as staffing_bp
 
@@ -54,6 +55,7 @@ def register_web(app: Flask) -> None:
         officehours_bp,
         finder_bp,
         staffing_bp,
+        experience_bp,
     ):
         app.register_blueprint(bp)
     init_assets(app)

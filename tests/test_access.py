@@ -171,6 +171,10 @@ EXPECTED: dict[str, dict[str, str]] = {
     "staffing.position_edit": ADMIN_ONLY,
     "staffing.period_new": ADMIN_ONLY,
     "staffing.period_edit": ADMIN_ONLY,
+    # Experience report: admins and team leads (own team); only admins write its texts.
+    "experience.index": LEAD_AND_ADMIN,
+    "experience.pdf": LEAD_AND_ADMIN,
+    "experience.save_texts": ADMIN_ONLY,
 }
 NOT_ROUTES = {"static"}
 

@@ -36,4 +36,15 @@ def percent1(value: Decimal | None) -> str:
     return "–" if value is None else f"{decimal1(value)}\u00a0%"
 
 
-FILTERS = {"euro": euro, "decimal2": decimal2, "decimal1": decimal1, "percent1": percent1}
+def share(value: float | None) -> str:
+    """A share 0..1 as a percentage with one decimal (0.3333 -> "33,3 %")."""
+    return "–" if value is None else percent1(Decimal(str(value)) * 100)
+
+
+FILTERS = {
+    "share": share,
+    "euro": euro,
+    "decimal2": decimal2,
+    "decimal1": decimal1,
+    "percent1": percent1,
+}

@@ -78,7 +78,6 @@ def upgrade():
 
 
 def downgrade():
-    # Funding periods with yearly rates per qualification, and funded positions.
     with op.batch_alter_table('staff_position', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_staff_position_user_id'))
         batch_op.drop_index(batch_op.f('ix_staff_position_team_id'))
