@@ -35,6 +35,7 @@ def register_web(app: Flask) -> None:
     from app.privacy.routes import bp as privacy_bp
     from app.pwa.routes import bp as pwa_bp
     from app.reports.experience_routes import bp as experience_bp
+    from app.reports.routes import bp as reports_bp
     from app.security.routes import bp as security_bp
     from app.staffing.routes import bp as staffing_bp
 
@@ -56,6 +57,7 @@ def register_web(app: Flask) -> None:
         finder_bp,
         staffing_bp,
         experience_bp,
+        reports_bp,
     ):
         app.register_blueprint(bp)
     init_assets(app)

@@ -175,6 +175,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     "experience.index": LEAD_AND_ADMIN,
     "experience.pdf": LEAD_AND_ADMIN,
     "experience.save_texts": ADMIN_ONLY,
+    "reports.dashboard": REVIEWERS,
+    "reports.drilldown": REVIEWERS,
+    "reports.export_dashboard": REVIEWERS,
+    "reports.export_distribution": REVIEWERS,
+    "reports.export_pseudonymised": REVIEWERS,
 }
 NOT_ROUTES = {"static"}
 
@@ -208,6 +213,7 @@ def url_args(county, needed: set[str]) -> dict[str, int | str]:
         "user_id": county.users["colleague"].id,
         "group": "language",
         "fmt": "csv",
+        "figure": "personen",
         "token": "not-a-valid-token",
     }
     if needed & {"contact_id", "task_id", "topic_id"}:
