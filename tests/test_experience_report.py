@@ -109,6 +109,25 @@ def test_admin_report_shows_the_figure_functions_numbers(app, world, login):
     # current staffing on the year's last day: the team B contract ended in November
     assert "Stand 31.12.2025: 2 besetzte Stellen mit 2 Personen und 1,50" in text
     assert "Manager_B" not in text
+    # the dashboard's charts (app/reports/charts.py geometry), drawn as SVG
+    with app.test_request_context():
+        report = experience.build_report(admin, scope, date(2026, 1, 10))
+        drawn = experience.report_charts(report)
+        titles = [str(c.title) for c in drawn]
+        new_eligible = next(c for c in drawn if c.kind == "columns")
+    assert titles == [
+        "Kontakte nach Art",
+        "Themen nach Häufigkeit",
+        "Kontakte je Haushalt",
+        "Neu berechtigte Personen je Monat",
+        "VZÄ je 100 berechtigte Personen nach Team",
+    ]
+    charts_part = text[text.index("7. Abbildungen") : text.index("Entwicklungen")]
+    for title in titles:
+        assert title in charts_part
+    months = figures.new_eligible_per_month(scope)
+    assert [b.value for b in new_eligible.bars] == [m.count for m in months]
+    assert [m.count for m in months if m.count] == [1, 3, 1]  # February, March, July
 
 
 def test_texts_are_saved_once_and_printed(world, login):

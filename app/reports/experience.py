@@ -20,9 +20,10 @@ from sqlalchemy import select
 
 from app.accounts import roles
 from app.accounts.models import User
+from app.contacts.choices import SETTINGS
 from app.extensions import db
 from app.organisations.models import Organisation, Team
-from app.reports import figures
+from app.reports import charts, figures
 from app.reports.experience_models import ReportText
 from app.staffing import rules as staffing_rules
 from app.staffing import services as staffing
@@ -92,6 +93,52 @@ class ExperienceReport:
     @property
     def home_visit_share(self) -> float | None:
         return self.settings.share("home_visit")
+
+
+def report_charts(report: ExperienceReport) -> list[charts.Chart]:
+    """The dashboard's charts for the report, drawn by app/reports/charts.py (no links: it is
+    printed)."""
+    per = report.per_household
+    several_years = report.scope.start.year != report.scope.end.year
+    return [
+        charts.bar_chart(
+            "chart-settings",
+            _l("Kontakte nach Art"),
+            [(SETTINGS.get(code, code), n, None) for code, n in report.settings.counts],
+        ),
+        charts.bar_chart(
+            "chart-topics",
+            _l("Themen nach Häufigkeit"),
+            [(t.label, t.count, None) for t in report.topics],
+        ),
+        charts.bar_chart(
+            "chart-per-household",
+            _l("Kontakte je Haushalt"),
+            [
+                (_l("Familienhaushalt"), per.per_family or 0, None),
+                (_l("Einpersonenhaushalt"), per.per_single or 0, None),
+            ],
+            digits=1,
+        ),
+        charts.column_chart(
+            "chart-new-eligible",
+            _l("Neu berechtigte Personen je Monat"),
+            [
+                (charts.month_label(m.month, several_years), m.count, None)
+                for m in report.new_eligible
+            ],
+        ),
+        charts.bar_chart(
+            "chart-fte",
+            _l("VZÄ je 100 berechtigte Personen nach Team"),
+            [
+                (r.team.name, float(r.fte_per_100 or 0), None)
+                for r in report.team_staffing
+                if r.team is not None
+            ],
+            digits=2,
+        ),
+    ]
 
 
 def texts_for(organisation_id: int, year: int) -> dict[str, str]:

@@ -142,6 +142,7 @@ def pdf():
     html = render_template(
         "reports/experience_pdf.html",
         report=report,
+        charts=experience.report_charts(report),
         sections=experience.SECTIONS,
         settings=SETTINGS,
         today=today(),
