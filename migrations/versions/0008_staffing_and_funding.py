@@ -1,7 +1,7 @@
 """staffing and funding
 
-Revision ID: 0007_staffing
-Revises: 0006
+Revision ID: 0008_staffing
+Revises: 0007_reports
 Create Date: 2026-11-25 20:12:31.252478
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0007_staffing'
-down_revision = '0006'
+revision = '0008_staffing'
+down_revision = '0007_reports'
 branch_labels = None
 depends_on = None
 

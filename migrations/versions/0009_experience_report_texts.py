@@ -1,7 +1,7 @@
 """experience report texts
 
-Revision ID: 0008_report_texts
-Revises: 0007_staffing
+Revision ID: 0009_report_texts
+Revises: 0008_staffing
 Create Date: 2026-11-25 20:18:07.506878
 
 """
@@ -10,8 +10,8 @@ import sqlalchemy as sa
 
 
 # revision identifiers, used by Alembic.
-revision = '0008_report_texts'
-down_revision = '0007_staffing'
+revision = '0009_report_texts'
+down_revision = '0008_staffing'
 branch_labels = None
 depends_on = None
 
