@@ -24,6 +24,7 @@ from app.contacts.choices import SETTINGS
 from app.extensions import db
 from app.organisations.models import Organisation, Team
 from app.reports import charts, figures
+from app.reports import services as report_services
 from app.reports.experience_models import ReportText
 from app.staffing import rules as staffing_rules
 from app.staffing import services as staffing
@@ -37,30 +38,11 @@ SECTIONS = {
 MAX_TEXT = 10000
 
 
-class ScopeRefused(Exception):
-    """The user may not see a report for this scope (answer 404)."""
-
-
 def report_scope(user: User, year: int, team_id: int | None) -> figures.ReportScope:
-    """The scope a user may ask for: team leads always their own team; admins their whole
-    organisation or one of its teams; nobody else."""
-    if user.role == roles.TEAM_LEAD and user.team_id is not None:
-        if team_id not in (None, user.team_id):
-            raise ScopeRefused
-        team_id = user.team_id
-    elif user.role == roles.ADMIN:
-        if team_id is not None:
-            team = db.session.get(Team, team_id)
-            if team is None or team.organisation_id != user.organisation_id:
-                raise ScopeRefused
-    else:
-        raise ScopeRefused
-    return figures.ReportScope(
-        organisation_id=user.organisation_id,
-        team_id=team_id,
-        start=date(year, 1, 1),
-        end=date(year, 12, 31),
-    )
+    """The calendar year for the scope the user may ask for, by the dashboard's rule
+    (app/reports/services.scope_for: 403 for other roles, 404 for a team they may not see;
+    a team lead always gets their own team)."""
+    return report_services.scope_for(user, date(year, 1, 1), date(year, 12, 31), team_id)
 
 
 @dataclass(frozen=True)

@@ -64,12 +64,9 @@ def _year() -> int:
 
 
 def _scope():
-    try:
-        return experience.report_scope(
-            current_user, _year(), request.args.get("team", type=int) or None
-        )
-    except experience.ScopeRefused:
-        abort(404)
+    return experience.report_scope(
+        current_user, _year(), request.args.get("team", type=int) or None
+    )
 
 
 @bp.get("/reports/experience")
