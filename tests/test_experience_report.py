@@ -193,3 +193,25 @@ def test_admin_report_for_one_team_and_other_organisations(world, login):
     town = pdf_text(login("town_admin").get("/reports/experience.pdf?year=2025"))
     assert "Testkreis" not in town and "Lead" not in town
     assert "Personen in Beratung (mindestens ein Kontakt) 1" in lines(town)
+
+
+def test_demo_county_staffing_and_report(app, ctx):
+    """The demo: the grant and rates, three contract warnings, and a report PDF for the year."""
+    import time
+
+    from app.demo.generator import DEMO_PASSWORD
+    from app.timeutil import today
+    from tests.conftest import Browser
+
+    assert app.test_cli_runner().invoke(args=["demo-data"]).exit_code == 0
+    admin = Browser(app.test_client())
+    assert admin.login("admin", DEMO_PASSWORD).status_code == 302
+    page = admin.get("/staffing").get_data(as_text=True).replace("\xa0", " ")
+    assert "815.185,00 €" in page and "64.000,00 €" in page and "51.000,00 €" in page
+    assert "3 Verträge enden bis" in page
+    started = time.perf_counter()
+    text = pdf_text(admin.get(f"/reports/experience.pdf?year={today().year}"))
+    elapsed = time.perf_counter() - started
+    assert "Bewilligte Fördersumme 815.185,00 €" in text
+    assert "16 besetzte Stellen mit 16 Personen und 13,45" in text
+    assert elapsed < 30, elapsed
