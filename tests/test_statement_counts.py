@@ -309,7 +309,6 @@ def test_statement_count_does_not_grow_with_the_data(app, login, grower, stateme
     _grow(grower)
     big = _count(app, login, statements, *_pages(grower)[page])
     assert len(big) == len(small), (
-        f"{page}: {len(small)} statements with 3 households, {len(big)} with 30\n"
-        + _repeated(big)
+        f"{page}: {len(small)} statements with 3 households, {len(big)} with 30\n" + _repeated(big)
     )
     assert len(small) <= CEILING, f"{page}: {len(small)} statements\n" + _repeated(small)
