@@ -32,6 +32,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     htmx.init_app(app)
 
+    from app.i18n import init_i18n
+
+    init_i18n(app)
+
     from app import models  # noqa: F401  - register every model with the metadata
     from app.web import register_web
 

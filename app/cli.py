@@ -9,6 +9,20 @@ from app.extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    @app.cli.group("translations")
+    def translations() -> None:
+        """Interface translations (German source, English)."""
+
+    @translations.command("update")
+    def translations_update() -> None:
+        """Extract marked texts into app/translations/*/messages.po; list what lacks English."""
+        from app.i18n import update_catalogues
+
+        for locale, gaps in update_catalogues().items():
+            click.echo(f"{locale}: {len(gaps)} without translation")
+            for gap in gaps:
+                click.echo(f"  {gap}")
+
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database has data.")
     @click.option("--seed", default=2018, show_default=True, help="Random seed.")

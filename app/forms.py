@@ -32,9 +32,13 @@ def has_forbidden_characters(value: str) -> bool:
 
 class Form(FlaskForm):
     class Meta:
-        # WTForms ships German messages. Flask-WTF would ask Flask-Babel (not installed) and
-        # fall back to English, so the translations come from WTForms itself.
-        locales = ("de_DE", "de")
+        # WTForms ships its own German and English messages; use them in the UI language
+        # rather than Flask-WTF's Babel bridge, which only knows our own catalogues.
+        @property
+        def locales(self) -> tuple[str, ...]:
+            from app.i18n import current_locale
+
+            return (current_locale(),)
 
         def get_translations(self, form):
             return DefaultMeta.get_translations(self, form)

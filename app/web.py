@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-from datetime import date, datetime
 
 from flask import Flask, render_template, request, session
 from flask_login import current_user
@@ -11,7 +10,6 @@ from werkzeug.exceptions import HTTPException
 
 from app.assets import init_assets
 from app.extensions import db, login_manager
-from app.timeutil import to_local
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -100,15 +98,6 @@ def register_web(app: Flask) -> None:
         if error.code and error.code >= 400:
             return render_template("errors/error.html", error=error), error.code
         return error
-
-    @app.template_filter("date_de")
-    def date_de(value: date | datetime | None) -> str:
-        if value is None:
-            return ""
-        if isinstance(value, datetime):
-            local = to_local(value)
-            return f"{local:%d.%m.%Y %H:%M}" if local else ""
-        return f"{value:%d.%m.%Y}"
 
     @app.template_filter("without_page")
     def without_page(args: dict) -> dict:

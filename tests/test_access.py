@@ -87,6 +87,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "privacy.anonymise_now": ADMIN_ONLY,
     "security.account": SIGNED_IN,
     "security.change_password": SIGNED_IN,
+    "security.set_language": SIGNED_IN,
     "security.setup_2fa": SIGNED_IN,
     "security.regenerate_recovery_codes": SIGNED_IN,
     "security.disable_2fa": SIGNED_IN,

@@ -29,6 +29,8 @@ class User(UserMixin, db.Model):
     fte: Mapped[Decimal] = mapped_column(Numeric(4, 2), default=Decimal("0"))
     qualification: Mapped[str | None] = mapped_column(String(20))
     is_active_account: Mapped[bool] = mapped_column(default=True)
+    # Interface language chosen in the profile; None follows the browser (app/i18n.py).
+    locale: Mapped[str | None] = mapped_column(String(5))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deactivated_at: Mapped[datetime | None]
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 
 import segno
 from flask import (
@@ -410,17 +410,3 @@ def feed(token: str):
     response.headers["Cache-Control"] = "no-store"
     response.headers["Content-Disposition"] = 'inline; filename="wegbegleiter.ics"'
     return response
-
-
-WEEKDAYS_DE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-
-
-@bp.app_template_filter("time_de")
-def time_de(value: datetime | None) -> str:
-    local = to_local(value)
-    return f"{local:%H:%M}" if local else ""
-
-
-@bp.app_template_filter("weekday_de")
-def weekday_de(value: date) -> str:
-    return WEEKDAYS_DE[value.weekday()]

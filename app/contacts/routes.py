@@ -49,18 +49,6 @@ def contact_labels() -> dict:
     return {"contact_choices": choices}
 
 
-@bp.app_template_filter("iso_local")
-def iso_local(value: str) -> str:
-    """An ISO UTC timestamp kept in a ContactVersion, shown as local German date and time."""
-    from datetime import datetime
-
-    try:
-        local = to_local(datetime.fromisoformat(value))
-    except (TypeError, ValueError):
-        return str(value)
-    return f"{local:%d.%m.%Y %H:%M}"
-
-
 def _contact_or_404(contact_id: int) -> Contact:
     contact = services.contact_or_none(current_user, contact_id)
     if contact is None:

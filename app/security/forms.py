@@ -1,10 +1,11 @@
 from __future__ import annotations
 
+from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, StringField
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from app.accounts.services import password_problem
-from app.forms import Form
+from app.forms import Form, Select
 
 
 class CodeForm(Form):
@@ -61,3 +62,11 @@ class PasswordConfirmForm(Form):
 
 class OrganisationSecurityForm(Form):
     enforce_2fa_all = BooleanField("Zwei-Faktor-Anmeldung für alle Konten verlangen")
+
+
+class LanguageForm(Form):
+    # Labels stay in their own language so that a user who cannot read the current one finds it.
+    locale = Select(
+        _l("Sprache der Oberfläche"),
+        choices=[("", _l("wie im Browser eingestellt")), ("de", "Deutsch"), ("en", "English")],
+    )

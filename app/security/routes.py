@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from flask_babel import refresh
 from flask_login import current_user, login_required, login_user
 from werkzeug.security import check_password_hash
 
@@ -14,6 +16,7 @@ from app.extensions import db
 from app.security import services
 from app.security.forms import (
     CodeForm,
+    LanguageForm,
     OrganisationSecurityForm,
     OwnPasswordForm,
     PasswordConfirmForm,
@@ -104,7 +107,20 @@ def account():
         enrolled=services.is_enrolled(current_user),
         required=services.requires_2fa(current_user),
         remaining=services.remaining_recovery_codes(current_user),
+        language_form=LanguageForm(locale=current_user.locale or ""),
     )
+
+
+@bp.post("/account/language")
+@login_required
+def set_language():
+    form = LanguageForm()
+    if form.validate_on_submit():
+        current_user.locale = form.locale.data or None
+        db.session.commit()
+        refresh()  # the confirmation already speaks the new language
+        flash(_("Die Sprache wurde gespeichert."), "success")
+    return redirect(url_for(".account"))
 
 
 @bp.route("/account/password", methods=["GET", "POST"])
