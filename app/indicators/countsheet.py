@@ -16,7 +16,7 @@ from sqlalchemy import Select, and_, false, or_, select, union
 from app.accounts import roles
 from app.accounts.models import User
 from app.contacts import choices as contact_choices
-from app.contacts.models import Contact, Topic, contact_topic_link
+from app.contacts.models import Contact
 from app.contacts.services import all_topics
 from app.extensions import db
 from app.households.choices import CLOSE_REASONS, SEX
@@ -32,6 +32,7 @@ from app.plans.models import (
     PlanVersion,
     Referral,
 )
+from app.reports import figures
 
 Period = tuple[date, date]
 AGE_BANDS = [(0, 5, "0–5"), (6, 17, "6–17"), (18, 26, "18–26"), (27, 64, "27–64"), (65, 200, "65+")]
@@ -166,6 +167,27 @@ def reached_sources(period: Period) -> list[Select]:
     ]
 
 
+def _report_scope(
+    user: User, scope: str, manager: User | None, period: Period
+) -> figures.ReportScope:
+    """The count sheet's scope as a report scope (same households as scope_households)."""
+    start, end = period
+    if manager is not None:
+        return figures.ReportScope(
+            organisation_id=user.organisation_id, manager_id=manager.id, start=start, end=end
+        )
+    if scope == "organisation" and user.role == roles.ADMIN:
+        return figures.ReportScope(organisation_id=user.organisation_id, start=start, end=end)
+    if scope == "team" and user.role == roles.TEAM_LEAD and user.team_id:
+        return figures.ReportScope(
+            organisation_id=user.organisation_id, team_id=user.team_id, start=start, end=end
+        )
+    # "mine" (and anybody without case data, who has no households of their own)
+    return figures.ReportScope(
+        organisation_id=user.organisation_id, manager_id=user.id, start=start, end=end
+    )
+
+
 def age_band(person: Person, on: date) -> str:
     if person.birth_year is None:
         return "unbekannt"
@@ -234,28 +256,21 @@ def compute(
     ]
     sheet.sections.append(Section("Erreichte Personen", rows))
 
-    in_period = _contacts_in(period).where(Contact.household_id.in_(households)).subquery()
-    by_setting = Counter(db.session.scalars(select(in_period.c.setting)))
+    # The same figure functions as the dashboard (app/reports/figures.py).
+    report_scope = _report_scope(user, scope, manager, period)
+    by_setting = figures.contacts_by_setting(report_scope)
     sheet.sections.append(
         Section(
             "Beratungskontakte nach Art",
-            [("Kontakte insgesamt", sum(by_setting.values()))]
-            + [
-                (label, by_setting.get(code, 0)) for code, label in contact_choices.SETTINGS.items()
-            ],
+            [("Kontakte insgesamt", by_setting.total)]
+            + [(label, by_setting.get(code)) for code, label in contact_choices.SETTINGS.items()],
         )
     )
-    by_topic = Counter(
-        db.session.scalars(
-            select(Topic.label)
-            .join(contact_topic_link, contact_topic_link.c.topic_id == Topic.id)
-            .where(contact_topic_link.c.contact_id.in_(select(in_period.c.id)))
-        )
-    )
+    by_topic = {t.topic_id: t.count for t in figures.contacts_by_topic(report_scope)}
     sheet.sections.append(
         Section(
             "Beratungskontakte nach Thema",
-            [(topic.label, by_topic.get(topic.label, 0)) for topic in all_topics()],
+            [(topic.label, by_topic.get(topic.id, 0)) for topic in all_topics()],
         )
     )
 

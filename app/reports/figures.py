@@ -1,0 +1,492 @@
+"""Every figure of the reports, each computed by ONE function shared by the dashboard, the
+exports, the count sheet and the PDF reports.
+
+A figure function takes a `ReportScope` (whose data, which period) and returns plain values or
+small frozen dataclasses. Each runs a fixed number of aggregate SQL statements (GROUP BY in the
+database), however many persons and contacts there are. Definitions: docs/reports.md.
+
+Scope rules (who may ask for which scope) live in app/reports/services.py; the functions here
+trust their scope.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import Counter
+from dataclasses import dataclass
+from datetime import UTC, date, datetime, time, timedelta
+from decimal import Decimal
+
+from sqlalchemy import Select, and_, case, distinct, func, or_, select
+
+from app.accounts import roles
+from app.accounts.models import User
+from app.contacts import choices as contact_choices
+from app.contacts.models import Contact, Task, Topic, contact_participant, contact_topic_link
+from app.extensions import db
+from app.households.models import Household, Person
+from app.households.rules import ASYLUM_WAIT_MONTHS, add_months, eligibility_clause, eligible_from
+from app.officehours.models import OfficeLocation, QueueEntry
+from app.organisations.models import Municipality, Team
+from app.timeutil import BERLIN
+
+# Roles whose FTE count as counselling capacity of a team (team leads counsel too).
+COUNSELLING_ROLES = (roles.MANAGER, roles.TEAM_LEAD)
+
+
+@dataclass(frozen=True, kw_only=True)
+class ReportScope:
+    """Whose figures for which period: an organisation, optionally narrowed to a team, a
+    municipality or one manager's cases; `start` and `end` are inclusive local dates."""
+
+    organisation_id: int
+    team_id: int | None = None
+    municipality_id: int | None = None
+    manager_id: int | None = None
+    start: date
+    end: date
+
+    def bounds(self) -> tuple[datetime, datetime]:
+        """The period as naive UTC datetimes [from, to) — local midnights in Europe/Berlin."""
+        return _utc_midnight(self.start), _utc_midnight(self.end + timedelta(days=1))
+
+
+def _utc_midnight(day: date) -> datetime:
+    local = datetime.combine(day, time(), tzinfo=BERLIN)
+    return local.astimezone(UTC).replace(tzinfo=None)
+
+
+def share(part: int, whole: int) -> float | None:
+    """part / whole, or None when there is nothing to divide by."""
+    return part / whole if whole else None
+
+
+# --- building blocks ---------------------------------------------------------------------------
+def scoped(stmt: Select, scope: ReportScope) -> Select:
+    """Restrict a statement that joins Household to the scope's households."""
+    stmt = stmt.where(Household.organisation_id == scope.organisation_id)
+    if scope.team_id is not None:
+        stmt = stmt.where(Household.team_id == scope.team_id)
+    if scope.municipality_id is not None:
+        stmt = stmt.where(Household.municipality_id == scope.municipality_id)
+    if scope.manager_id is not None:
+        stmt = stmt.where(Household.manager_id == scope.manager_id)
+    return stmt
+
+
+def contacts_in_period(scope: ReportScope, *columns) -> Select:
+    """select(columns) over the scope's contacts in the period (deleted contacts never count)."""
+    t0, t1 = scope.bounds()
+    stmt = (
+        select(*(columns or (Contact.id,)))
+        .select_from(Contact)
+        .join(Household, Household.id == Contact.household_id)
+        .where(Contact.occurred_at >= t0, Contact.occurred_at < t1, Contact.deleted_at.is_(None))
+    )
+    return scoped(stmt, scope)
+
+
+def household_sizes() -> Select:
+    """(household_id, n): members per household, as a subquery source."""
+    return select(Person.household_id.label("household_id"), func.count().label("n")).group_by(
+        Person.household_id
+    )
+
+
+def eligible_persons_stmt(scope: ReportScope, *columns) -> Select:
+    """select(columns) over persons eligible on the period's last day (the SQL eligibility
+    clause of app/households/rules.py) whose case was not closed by then."""
+    stmt = (
+        select(*(columns or (Person.id,)))
+        .select_from(Person)
+        .join(Household, Household.id == Person.household_id)
+        .where(eligibility_clause(Person, Household, scope.end))
+        .where(or_(Household.closed_on.is_(None), Household.closed_on > scope.end))
+    )
+    return scoped(stmt, scope)
+
+
+def participants_in_period(scope: ReportScope) -> Select:
+    return contacts_in_period(scope, contact_participant.c.person_id).join(
+        contact_participant, contact_participant.c.contact_id == Contact.id
+    )
+
+
+# --- 1. persons and households in contact ------------------------------------------------------
+@dataclass(frozen=True)
+class Reach:
+    persons: int  # distinct participants of the period's contacts
+    households: int  # distinct households of the period's contacts
+    single_persons: int  # of `persons`, those living in a single-person household
+    single_households: int  # of `households`, those with exactly one member
+
+    @property
+    def single_share(self) -> float | None:
+        return share(self.single_persons, self.persons)
+
+    @property
+    def single_household_share(self) -> float | None:
+        return share(self.single_households, self.households)
+
+
+def reach(scope: ReportScope) -> Reach:
+    """Persons and households in contact in the period, and how many of them live alone."""
+    sizes = household_sizes().subquery()
+    persons = participants_in_period(scope).subquery()
+    person_row = db.session.execute(
+        select(
+            func.count(distinct(persons.c.person_id)),
+            func.count(distinct(case((sizes.c.n == 1, persons.c.person_id)))),
+        )
+        .select_from(persons)
+        .join(Person, Person.id == persons.c.person_id)
+        .outerjoin(sizes, sizes.c.household_id == Person.household_id)
+    ).one()
+    households = contacts_in_period(scope, Contact.household_id).distinct().subquery()
+    household_row = db.session.execute(
+        select(func.count(), func.count(case((sizes.c.n == 1, 1))))
+        .select_from(households)
+        .outerjoin(sizes, sizes.c.household_id == households.c.household_id)
+    ).one()
+    return Reach(
+        persons=person_row[0] or 0,
+        households=household_row[0] or 0,
+        single_persons=person_row[1] or 0,
+        single_households=household_row[1] or 0,
+    )
+
+
+# --- 2. contacts by setting, topics ------------------------------------------------------------
+@dataclass(frozen=True)
+class Counts:
+    """Counts per code in a fixed order (every known code, zeros included)."""
+
+    counts: tuple[tuple[str, int], ...]
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.counts)
+
+    def get(self, code: str) -> int:
+        return dict(self.counts).get(code, 0)
+
+    def share(self, code: str) -> float | None:
+        return share(self.get(code), self.total)
+
+
+def contacts_by_setting(scope: ReportScope) -> Counts:
+    """Contacts in the period per setting (home visit, office hour on site, office, ...)."""
+    found = dict(
+        db.session.execute(
+            contacts_in_period(scope, Contact.setting, func.count()).group_by(Contact.setting)
+        ).all()
+    )
+    codes = list(contact_choices.SETTINGS) + sorted(set(found) - set(contact_choices.SETTINGS))
+    return Counts(tuple((code, found.get(code, 0)) for code in codes))
+
+
+@dataclass(frozen=True)
+class TopicCount:
+    topic_id: int
+    key: str
+    label: str
+    count: int
+
+
+def contacts_by_topic(scope: ReportScope) -> list[TopicCount]:
+    """Every topic of the catalogue (retired ones only when used) with the number of the
+    period's contacts about it, most frequent first (ties in catalogue order)."""
+    counted = (
+        contacts_in_period(scope, contact_topic_link.c.topic_id, func.count().label("n"))
+        .join(contact_topic_link, contact_topic_link.c.contact_id == Contact.id)
+        .group_by(contact_topic_link.c.topic_id)
+        .subquery()
+    )
+    rows = db.session.execute(
+        select(Topic.id, Topic.key, Topic.label, func.coalesce(counted.c.n, 0))
+        .outerjoin(counted, counted.c.topic_id == Topic.id)
+        .where(or_(Topic.active.is_(True), counted.c.n.is_not(None)))
+        .order_by(func.coalesce(counted.c.n, 0).desc(), Topic.sort_order, Topic.id)
+    ).all()
+    return [TopicCount(r[0], r[1], r[2], int(r[3])) for r in rows]
+
+
+# --- 3. contacts per family vs single-person household -----------------------------------------
+@dataclass(frozen=True)
+class ContactsPerHousehold:
+    family_households: int
+    family_contacts: int
+    single_households: int
+    single_contacts: int
+
+    @property
+    def per_family(self) -> float | None:
+        return share(self.family_contacts, self.family_households)
+
+    @property
+    def per_single(self) -> float | None:
+        return share(self.single_contacts, self.single_households)
+
+    @property
+    def ratio(self) -> float | None:
+        """Contacts per family household / contacts per single-person household."""
+        if self.per_family is None or not self.per_single:
+            return None
+        return self.per_family / self.per_single
+
+
+def contacts_per_household(scope: ReportScope) -> ContactsPerHousehold:
+    """Average contacts per household in contact, families (2+ members) vs single persons."""
+    sizes = household_sizes().subquery()
+    per = (
+        contacts_in_period(scope, Contact.household_id, func.count().label("contacts"))
+        .group_by(Contact.household_id)
+        .subquery()
+    )
+    single = case((sizes.c.n == 1, 1), else_=0).label("single")
+    rows = db.session.execute(
+        select(single, func.count(), func.sum(per.c.contacts))
+        .select_from(per)
+        .outerjoin(sizes, sizes.c.household_id == per.c.household_id)
+        .group_by(single)
+    ).all()
+    found = {int(r[0]): (int(r[1]), int(r[2] or 0)) for r in rows}
+    family, single_ = found.get(0, (0, 0)), found.get(1, (0, 0))
+    return ContactsPerHousehold(family[0], family[1], single_[0], single_[1])
+
+
+# --- 4. coverage, new eligible persons ---------------------------------------------------------
+@dataclass(frozen=True)
+class Coverage:
+    eligible: int  # eligible persons on the last day of the period
+    in_contact: int  # persons in contact in the period (Reach.persons)
+    eligible_in_contact: int  # eligible persons who were in contact
+
+    @property
+    def rate(self) -> float | None:
+        """Share of the eligible persons who were in contact."""
+        return share(self.eligible_in_contact, self.eligible)
+
+
+def eligible_persons(scope: ReportScope) -> int:
+    return db.session.scalar(eligible_persons_stmt(scope, func.count(Person.id))) or 0
+
+
+def coverage(scope: ReportScope) -> Coverage:
+    participants = participants_in_period(scope)
+    reached = case((Person.id.in_(participants), 1), else_=0)
+    row = db.session.execute(
+        eligible_persons_stmt(scope, func.count(Person.id), func.sum(reached))
+    ).one()
+    persons = db.session.scalar(select(func.count(distinct(participants.subquery().c.person_id))))
+    return Coverage(eligible=row[0] or 0, in_contact=persons or 0, eligible_in_contact=row[1] or 0)
+
+
+@dataclass(frozen=True)
+class MonthCount:
+    month: date  # first day of the month
+    count: int
+
+
+def months_of(start: date, end: date) -> list[date]:
+    months, current = [], date(start.year, start.month, 1)
+    while current <= end:
+        months.append(current)
+        current = add_months(current, 1)
+    return months
+
+
+def new_eligible_per_month(scope: ReportScope) -> list[MonthCount]:
+    """Persons eligible on the last day of the period, by the month in which they became
+    eligible (rules.eligibility's `since`: the decision date for residence permits and
+    toleration, 24 months after the application for asylum applicants), for every month of
+    the period. Persons without that date are not counted here."""
+    asylum_from = add_months(scope.start, -ASYLUM_WAIT_MONTHS) - timedelta(days=1)
+    asylum_to = add_months(scope.end, -ASYLUM_WAIT_MONTHS)
+    rows = db.session.execute(
+        eligible_persons_stmt(
+            scope,
+            Person.residence_status,
+            Person.decision_date,
+            Person.asylum_application_date,
+            func.count(Person.id),
+        )
+        .where(
+            or_(
+                and_(
+                    Person.residence_status.in_(("residence_permit", "toleration")),
+                    Person.decision_date.between(scope.start, scope.end),
+                ),
+                and_(
+                    Person.residence_status == "asylum_applicant",
+                    Person.asylum_application_date.between(asylum_from, asylum_to),
+                ),
+            )
+        )
+        .group_by(Person.residence_status, Person.decision_date, Person.asylum_application_date)
+    ).all()
+    per_month: Counter[date] = Counter()
+    for status, decided, applied, n in rows:
+        since = eligible_from(applied) if status == "asylum_applicant" else decided
+        if since is not None and scope.start <= since <= scope.end:
+            per_month[date(since.year, since.month, 1)] += n
+    return [MonthCount(m, per_month.get(m, 0)) for m in months_of(scope.start, scope.end)]
+
+
+# --- 5. tasks ------------------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TaskCounts:
+    open: int
+    overdue: int  # open with a due date before `on`
+
+
+def tasks(scope: ReportScope, on: date) -> TaskCounts:
+    """Open next steps of the scope's households today (not bound to the period); tasks of
+    deleted contacts do not count."""
+    row = db.session.execute(
+        scoped(
+            select(func.count(Task.id), func.count(case((Task.due_on < on, Task.id))))
+            .select_from(Task)
+            .join(Household, Household.id == Task.household_id)
+            .join(Contact, Contact.id == Task.contact_id)
+            .where(Task.status == "open", Contact.deleted_at.is_(None)),
+            scope,
+        )
+    ).one()
+    return TaskCounts(open=row[0] or 0, overdue=row[1] or 0)
+
+
+# --- 6. caseload per FTE -------------------------------------------------------------------------
+@dataclass(frozen=True)
+class TeamCaseload:
+    team_id: int
+    team: str
+    eligible: int
+    fte: Decimal
+
+    @property
+    def per_fte(self) -> float | None:
+        return float(self.eligible) / float(self.fte) if self.fte else None
+
+
+def caseload_per_fte(scope: ReportScope) -> list[TeamCaseload]:
+    """Per team of the scope: eligible persons on the period's last day / the summed FTE of
+    the team's active managers and team leads. The municipality and manager filters do not
+    apply (FTE belong to the whole team)."""
+    team_scope = ReportScope(
+        organisation_id=scope.organisation_id,
+        team_id=scope.team_id,
+        start=scope.start,
+        end=scope.end,
+    )
+    teams_stmt = select(Team.id, Team.name).where(Team.organisation_id == scope.organisation_id)
+    if scope.team_id is not None:
+        teams_stmt = teams_stmt.where(Team.id == scope.team_id)
+    teams = db.session.execute(teams_stmt.order_by(Team.name)).all()
+    eligible = dict(
+        db.session.execute(
+            eligible_persons_stmt(team_scope, Household.team_id, func.count(Person.id)).group_by(
+                Household.team_id
+            )
+        ).all()
+    )
+    fte = dict(
+        db.session.execute(
+            select(User.team_id, func.sum(User.fte))
+            .where(
+                User.organisation_id == scope.organisation_id,
+                User.role.in_(COUNSELLING_ROLES),
+                User.is_active_account.is_(True),
+                User.team_id.is_not(None),
+            )
+            .group_by(User.team_id)
+        ).all()
+    )
+    return [
+        TeamCaseload(t.id, t.name, int(eligible.get(t.id, 0)), Decimal(fte.get(t.id) or 0))
+        for t in teams
+    ]
+
+
+# --- 7. office hours -----------------------------------------------------------------------------
+@dataclass(frozen=True)
+class OfficeHourUse:
+    checkins: int
+    seen: int  # called into a consultation
+    left: int  # left without being seen
+    waits: tuple[int, ...]  # waiting minutes (check-in to call) of those seen, ascending
+
+    @property
+    def average_wait(self) -> float | None:
+        return statistics.fmean(self.waits) if self.waits else None
+
+    @property
+    def median_wait(self) -> float | None:
+        return statistics.median(self.waits) if self.waits else None
+
+
+def office_hours(scope: ReportScope) -> OfficeHourUse:
+    """Check-ins at the scope's office-hour locations in the period and the waiting time from
+    check-in to being called (in whole minutes)."""
+    base = (
+        select(QueueEntry.id)
+        .join(OfficeLocation, OfficeLocation.id == QueueEntry.location_id)
+        .join(Municipality, Municipality.id == OfficeLocation.municipality_id)
+        .where(
+            Municipality.organisation_id == scope.organisation_id,
+            QueueEntry.day.between(scope.start, scope.end),
+        )
+    )
+    if scope.team_id is not None:
+        base = base.where(Municipality.team_id == scope.team_id)
+    if scope.municipality_id is not None:
+        base = base.where(OfficeLocation.municipality_id == scope.municipality_id)
+    if scope.manager_id is not None:
+        base = base.where(QueueEntry.taken_by_id == scope.manager_id)
+    row = db.session.execute(
+        base.with_only_columns(
+            func.count(QueueEntry.id),
+            func.count(QueueEntry.called_at),
+            func.count(case((QueueEntry.status == "left", QueueEntry.id))),
+        )
+    ).one()
+    pairs = db.session.execute(
+        base.with_only_columns(QueueEntry.checked_in_at, QueueEntry.called_at).where(
+            QueueEntry.called_at.is_not(None)
+        )
+    ).all()
+    waits = sorted(max(0, int((called - came).total_seconds() // 60)) for came, called in pairs)
+    return OfficeHourUse(row[0] or 0, row[1] or 0, row[2] or 0, tuple(waits))
+
+
+# --- everything for the dashboard ----------------------------------------------------------------
+@dataclass(frozen=True)
+class Dashboard:
+    scope: ReportScope
+    on: date
+    reach: Reach
+    settings: Counts
+    topics: list[TopicCount]
+    per_household: ContactsPerHousehold
+    coverage: Coverage
+    new_eligible: list[MonthCount]
+    tasks: TaskCounts
+    caseload: list[TeamCaseload]
+    office_hours: OfficeHourUse
+
+
+def dashboard(scope: ReportScope, on: date) -> Dashboard:
+    """All dashboard figures; a fixed number of statements."""
+    return Dashboard(
+        scope=scope,
+        on=on,
+        reach=reach(scope),
+        settings=contacts_by_setting(scope),
+        topics=contacts_by_topic(scope),
+        per_household=contacts_per_household(scope),
+        coverage=coverage(scope),
+        new_eligible=new_eligible_per_month(scope),
+        tasks=tasks(scope, on),
+        caseload=caseload_per_fte(scope),
+        office_hours=office_hours(scope),
+    )
