@@ -49,6 +49,14 @@ class Contact(db.Model):
         # A double tap, a retry or a replay of the same form creates one contact only.
         UniqueConstraint("author_id", "idempotency_key"),
         Index("ix_contact_household_occurred", "household_id", "occurred_at"),
+        # contacts of a period for reports (migration 0007_scale_indexes, docs/scale.md)
+        Index(
+            "ix_contact_occurred_household_setting",
+            "occurred_at",
+            "household_id",
+            "setting",
+            "deleted_at",
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -110,7 +118,10 @@ class Task(db.Model):
     """A next step agreed in a contact."""
 
     __tablename__ = "contact_task"
-    __table_args__ = (Index("ix_contact_task_owner_status", "owner_id", "status"),)
+    __table_args__ = (
+        Index("ix_contact_task_owner_status", "owner_id", "status"),
+        Index("ix_contact_task_status_due", "status", "due_on"),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     contact_id: Mapped[int] = mapped_column(ForeignKey("contact.id"), index=True)

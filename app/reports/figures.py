@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Select, and_, case, distinct, func, or_, select
+from sqlalchemy import Select, and_, case, func, or_, select
 
 from app.accounts import roles
 from app.accounts.models import User
@@ -132,12 +132,11 @@ class Reach:
 def reach(scope: ReportScope) -> Reach:
     """Persons and households in contact in the period, and how many of them live alone."""
     sizes = household_sizes().subquery()
-    persons = participants_in_period(scope).subquery()
+    # distinct persons first (a hash aggregate), then the join: counting DISTINCT over every
+    # participation sorted 1.7 million rows on the state-sized data set (docs/scale.md)
+    persons = participants_in_period(scope).distinct().subquery()
     person_row = db.session.execute(
-        select(
-            func.count(distinct(persons.c.person_id)),
-            func.count(distinct(case((sizes.c.n == 1, persons.c.person_id)))),
-        )
+        select(func.count(), func.count(case((sizes.c.n == 1, 1))))
         .select_from(persons)
         .join(Person, Person.id == persons.c.person_id)
         .outerjoin(sizes, sizes.c.household_id == Person.household_id)
@@ -278,8 +277,9 @@ def coverage(scope: ReportScope) -> Coverage:
     # participations; see docs/scale.md).
     reached = participants_in_period(scope).distinct().subquery()
     row = db.session.execute(
-        eligible_persons_stmt(scope, func.count(Person.id), func.count(reached.c.person_id))
-        .outerjoin(reached, reached.c.person_id == Person.id)
+        eligible_persons_stmt(
+            scope, func.count(Person.id), func.count(reached.c.person_id)
+        ).outerjoin(reached, reached.c.person_id == Person.id)
     ).one()
     persons = db.session.scalar(select(func.count()).select_from(reached))
     return Coverage(eligible=row[0] or 0, in_contact=persons or 0, eligible_in_contact=row[1] or 0)
