@@ -229,13 +229,15 @@ def main() -> None:
         from app.extensions import db
 
         counter = Counter(db.engine)
-        for who, label, url_ in pages:
-            fetch = get(clients[who], url_)
-            with counter:
-                fetch()
-            n = len(counter.statements)
-            results.append((who, label, *median_ms(fetch, args.runs), n))
-            print(f"{who:8} {label:40} {results[-1][2]:8.0f} ms  {n} statements", flush=True)
+    # Requests run outside any app context of ours: each gets its own `g` and session, as
+    # between two real requests (a shared context would keep the first user logged in).
+    for who, label, url_ in pages:
+        fetch = get(clients[who], url_)
+        with counter:
+            fetch()
+        n = len(counter.statements)
+        results.append((who, label, *median_ms(fetch, args.runs), n))
+        print(f"{who:8} {label:40} {results[-1][2]:8.0f} ms  {n} statements", flush=True)
 
     lines = [
         f"State-sized synthetic data set (bench/scale_data.py), database {db_size}: "
