@@ -28,7 +28,9 @@ from app.plans.models import (
     Referral,
 )
 from app.privacy.models import PersonCorrection
+from app.reports.experience_models import ReportText
 from app.security.models import RecoveryCode, TotpCredential
+from app.staffing.models import FundingPeriod, FundingRate, Position
 
 __all__ = [
     "Appointment",
@@ -41,6 +43,8 @@ __all__ = [
     "ContactComment",
     "ContactVersion",
     "CounsellingExtension",
+    "FundingPeriod",
+    "FundingRate",
     "Goal",
     "GoalStatusChange",
     "GoalStep",
@@ -63,9 +67,11 @@ __all__ = [
     "PlanArea",
     "PlanReview",
     "PlanVersion",
+    "Position",
     "QueueEntry",
     "RecoveryCode",
     "Referral",
+    "ReportText",
     "Task",
     "Team",
     "Topic",

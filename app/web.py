@@ -34,7 +34,10 @@ def register_web(app: Flask) -> None:
     from app.plans.routes import bp as plans_bp
     from app.privacy.routes import bp as privacy_bp
     from app.pwa.routes import bp as pwa_bp
+    from app.reports.experience_routes import bp as experience_bp
+    from app.reports.routes import bp as reports_bp
     from app.security.routes import bp as security_bp
+    from app.staffing.routes import bp as staffing_bp
 
     for bp in (
         main_bp,
@@ -52,6 +55,9 @@ def register_web(app: Flask) -> None:
         appointments_bp,
         officehours_bp,
         finder_bp,
+        staffing_bp,
+        experience_bp,
+        reports_bp,
     ):
         app.register_blueprint(bp)
     init_assets(app)

@@ -164,6 +164,22 @@ EXPECTED: dict[str, dict[str, str]] = {
     "officehours.desk_checkin": STAFF,
     "finder.index": PUBLIC,
     "finder.organisation": ADMIN_ONLY,
+    # Staff and funding: admins edit, team leads read their own team (test_staffing.py).
+    "staffing.overview": LEAD_AND_ADMIN,
+    "staffing.positions": LEAD_AND_ADMIN,
+    "staffing.position_new": ADMIN_ONLY,
+    "staffing.position_edit": ADMIN_ONLY,
+    "staffing.period_new": ADMIN_ONLY,
+    "staffing.period_edit": ADMIN_ONLY,
+    # Experience report: admins and team leads (own team); only admins write its texts.
+    "experience.index": LEAD_AND_ADMIN,
+    "experience.pdf": LEAD_AND_ADMIN,
+    "experience.save_texts": ADMIN_ONLY,
+    "reports.dashboard": REVIEWERS,
+    "reports.drilldown": REVIEWERS,
+    "reports.export_dashboard": REVIEWERS,
+    "reports.export_distribution": REVIEWERS,
+    "reports.export_pseudonymised": REVIEWERS,
 }
 NOT_ROUTES = {"static"}
 
@@ -197,6 +213,7 @@ def url_args(county, needed: set[str]) -> dict[str, int | str]:
         "user_id": county.users["colleague"].id,
         "group": "language",
         "fmt": "csv",
+        "figure": "personen",
         "token": "not-a-valid-token",
     }
     if needed & {"contact_id", "task_id", "topic_id"}:
@@ -244,6 +261,13 @@ def url_args(county, needed: set[str]) -> dict[str, int | str]:
         db.session.add_all([goal, referral])
         db.session.commit()
         args |= {"plan_id": plan.id, "goal_id": goal.id, "referral_id": referral.id}
+    if needed & {"position_id", "period_id"}:
+        from tests.staffing_helpers import make_period, make_position
+
+        period = make_period(county.county)
+        position = make_position(period, county.team_a, county.users["manager"])
+        db.session.commit()
+        args |= {"position_id": position.id, "period_id": period.id}
     db.session.commit()
     return args
 

@@ -62,6 +62,21 @@ def test_demo_county_has_realistic_shape(app, ctx):
         .where(Household.team_id != Municipality.team_id)
     )
     assert mismatched == 0
+    # Staff and funding: a position per county staff member, the committee report's grant.
+    from app.staffing import rules
+    from app.staffing.models import FundingPeriod, Position
+
+    period = db.session.scalar(
+        select(FundingPeriod).where(FundingPeriod.organisation_id == county.id)
+    )
+    assert period.granted_amount == Decimal("815185.00")
+    assert period.rate_map() == {"vocational": Decimal("51000"), "university": Decimal("64000")}
+    positions = db.session.scalars(
+        select(Position).where(Position.organisation_id == county.id)
+    ).all()
+    assert {p.user_id for p in positions} == {u.id for u in staff}
+    assert rules.staffed_fte(positions, on) == Decimal("13.45")
+    assert 1 <= len(rules.contract_warnings(positions, on)) < len(positions)
 
 
 def test_demo_data_runs_once_and_logins_work(app, ctx):

@@ -458,5 +458,9 @@ def build_demo_county(seed: int = 2018, password_method: str = "scrypt") -> Demo
     from app.officehours.demo import build_office_hours
 
     builder.summary.office_hours = build_office_hours(builder.rng, builder.today)
+    from app.staffing.demo import build_staffing
+
+    county_staff = [u for u in staff if u.organisation_id == county.id]
+    build_staffing(random.Random(seed + 2), builder.today, county, county_staff)
     db.session.commit()
     return builder.summary

@@ -1,0 +1,254 @@
+"""Reports: the dashboard for team leads and admins, the lists behind its figures, exports."""
+
+from __future__ import annotations
+
+from datetime import date
+
+from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_login import current_user
+
+from app.access import role_required
+from app.accounts import roles
+from app.audit.services import record
+from app.contacts import choices as contact_choices
+from app.extensions import db, htmx
+from app.reports import charts, exports, figures, services
+from app.reports.forms import AsOfForm, ReportFilterForm
+from app.timeutil import today
+
+bp = Blueprint("reports", __name__)
+reports_required = role_required(*services.REPORT_ROLES)
+PER_PAGE = 25
+
+
+def _int_arg(name: str) -> int:
+    value = request.args.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else 0
+
+
+def _request_scope(form_cls=ReportFilterForm):
+    """The filter form and the scope it asks for (404 for teams/municipalities out of reach)."""
+    teams = services.teams_for(current_user)
+    municipalities = services.municipalities_for(current_user)
+    form = form_cls(request.args)
+    if current_user.role == roles.ADMIN:
+        form.team_id.choices = [(0, "alle Teams")] + [(t.id, t.name) for t in teams]
+    else:
+        form.team_id.choices = [(t.id, t.name) for t in teams]
+        form.team_id.data = current_user.team_id
+    form.municipality_id.choices = [(0, "alle Gemeinden")] + [
+        (m.id, m.name) for m in municipalities
+    ]
+    team_id, municipality_id = _int_arg("team_id"), _int_arg("municipality_id")
+    form.validate()
+    start, end = form.resolved_period(today())
+    scope = services.scope_for(
+        current_user,
+        start,
+        end,
+        team_id,
+        municipality_id,
+        teams=teams,
+        municipalities=municipalities,
+    )
+    names = {t.id: t.name for t in teams} | {-m.id: m.name for m in municipalities}
+    parts = [current_user.organisation.name]
+    if scope.team_id:
+        parts.append(f"Team {names.get(scope.team_id, '')}")
+    if scope.municipality_id:
+        parts.append(f"Gemeinde {names.get(-scope.municipality_id, '')}")
+    return form, scope, " · ".join(parts)
+
+
+def _query(scope: figures.ReportScope) -> dict:
+    """The filter as URL parameters (the resolved dates, so a link shows the same figures)."""
+    q = {"date_from": scope.start.isoformat(), "date_to": scope.end.isoformat()}
+    if scope.team_id and current_user.role == roles.ADMIN:
+        q["team_id"] = scope.team_id
+    if scope.municipality_id:
+        q["municipality_id"] = scope.municipality_id
+    return q
+
+
+def _charts(data: figures.Dashboard, q: dict) -> dict[str, charts.Chart]:
+    def link(figure: str, **extra) -> str:
+        return url_for("reports.drilldown", figure=figure, **q, **extra)
+
+    settings = charts.bar_chart(
+        "chart-settings",
+        "Kontakte nach Art",
+        [
+            (contact_choices.SETTINGS.get(code, code), n, link("kontakte", setting=code))
+            for code, n in data.settings.counts
+        ],
+        column_label="Art",
+    )
+    topics = charts.bar_chart(
+        "chart-topics",
+        "Themen nach Häufigkeit",
+        [(t.label, t.count, link("kontakte", topic_id=t.topic_id)) for t in data.topics],
+        column_label="Thema",
+    )
+    per = data.per_household
+    per_household = charts.bar_chart(
+        "chart-per-household",
+        "Kontakte je Haushalt",
+        [
+            ("Familienhaushalt", per.per_family or 0, link("familien")),
+            ("Einpersonenhaushalt", per.per_single or 0, link("einzelhaushalte")),
+        ],
+        column_label="Haushalt",
+        value_label="Kontakte je Haushalt",
+        digits=1,
+    )
+    several_years = data.scope.start.year != data.scope.end.year
+    new_eligible = charts.column_chart(
+        "chart-new-eligible",
+        "Neu berechtigte Personen je Monat",
+        [
+            (
+                charts.month_label(m.month, several_years),
+                m.count,
+                link("neu-berechtigt", month=m.month.isoformat()),
+            )
+            for m in data.new_eligible
+        ],
+        column_label="Monat",
+    )
+    caseload = charts.bar_chart(
+        "chart-caseload",
+        "Berechtigte je VZÄ nach Team",
+        [
+            (f"{t.team} ({charts.number_de(t.fte, 2)} VZÄ)", t.per_fte or 0, None)
+            for t in data.caseload
+        ],
+        column_label="Team",
+        value_label="Berechtigte je VZÄ",
+        digits=1,
+    )
+    return {
+        "settings": settings,
+        "topics": topics,
+        "per_household": per_household,
+        "new_eligible": new_eligible,
+        "caseload": caseload,
+    }
+
+
+@bp.get("/berichte")
+@reports_required
+def dashboard():
+    form, scope, label = _request_scope()
+    data = figures.dashboard(scope, today())
+    q = _query(scope)
+    template = "reports/_dashboard.html" if htmx else "reports/dashboard.html"
+    return render_template(
+        template,
+        form=form,
+        data=data,
+        q=q,
+        label=label,
+        charts=_charts(data, q),
+        number=charts.number_de,
+        percent=charts.percent_de,
+    )
+
+
+@bp.get("/berichte/liste/<figure>")
+@reports_required
+def drilldown(figure: str):
+    spec = services.LISTS.get(figure)
+    if spec is None:
+        abort(404)
+    _, scope, label = _request_scope()
+    setting = request.args.get("setting", "")
+    if setting and setting not in contact_choices.SETTINGS:
+        setting = ""
+    month = None
+    raw_month = request.args.get("month", "")
+    if raw_month:
+        try:
+            month = date.fromisoformat(raw_month).replace(day=1)
+        except ValueError:
+            month = None
+    stmt = services.list_query(
+        current_user,
+        figure,
+        scope,
+        today(),
+        setting=setting,
+        topic_id=_int_arg("topic_id"),
+        month=month,
+    )
+    page = db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    q = _query(scope)
+    extra = {k: v for k, v in request.args.items() if k in ("setting", "topic_id", "month")}
+    template = "reports/_list.html" if htmx else "reports/list.html"
+    return render_template(
+        template,
+        spec=spec,
+        figure=figure,
+        page=page,
+        q=q,
+        extra=extra,
+        label=label,
+        scope=scope,
+        today=today(),
+        settings=contact_choices.SETTINGS,
+    )
+
+
+def _download(body: str | bytes, name: str, fmt: str) -> Response:
+    mimetype = "text/csv; charset=utf-8" if fmt == "csv" else exports.XLSX_MIMETYPE
+    return Response(
+        body,
+        200,
+        {"Content-Type": mimetype, "Content-Disposition": f'attachment; filename="{name}.{fmt}"'},
+    )
+
+
+def _audit(kind: str, scope: figures.ReportScope, fmt: str, extra: str = "") -> None:
+    detail = f"{fmt} {scope.start:%Y-%m-%d}..{scope.end:%Y-%m-%d}"
+    if scope.team_id:
+        detail += f" team {scope.team_id}"
+    if scope.municipality_id:
+        detail += f" municipality {scope.municipality_id}"
+    record("export", kind, None, (detail + extra)[:300])
+    db.session.commit()
+
+
+@bp.get("/berichte/export/dashboard.xlsx")
+@reports_required
+def export_dashboard():
+    _, scope, label = _request_scope()
+    data = figures.dashboard(scope, today())
+    _audit("report_dashboard", scope, "xlsx")
+    body = exports.to_xlsx([("Kennzahlen", exports.dashboard_rows(data, label))])
+    return _download(body, f"berichte-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}", "xlsx")
+
+
+@bp.get("/berichte/export/kennzahlen.<fmt>")
+@reports_required
+def export_distribution(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    form, scope, _ = _request_scope(AsOfForm)
+    on = (form.on.data if not form.on.errors else None) or scope.end
+    rows = exports.distribution_rows(scope, on)
+    _audit("report_indicator_distribution", scope, fmt, f" as of {on:%Y-%m-%d}")
+    name = f"kennzahlen-verteilung-{on:%Y%m%d}"
+    body = exports.to_csv(rows) if fmt == "csv" else exports.to_xlsx([("Verteilung", rows)])
+    return _download(body, name, fmt)
+
+
+@bp.get("/berichte/export/statistik.<fmt>")
+@reports_required
+def export_pseudonymised(fmt: str):
+    if fmt not in ("csv", "xlsx"):
+        abort(404)
+    _, scope, _ = _request_scope()
+    rows = exports.pseudonymised_rows(scope)
+    _audit("report_pseudonymised", scope, fmt, f" {len(rows) - 1} persons")
+    name = f"statistik-pseudonymisiert-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}"
+    body = exports.to_csv(rows) if fmt == "csv" else exports.to_xlsx([("Personen", rows)])
+    return _download(body, name, fmt)

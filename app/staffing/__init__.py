@@ -1,0 +1,1 @@
+"""Staff positions, funding periods and the subsidy that follows from them."""
