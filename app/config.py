@@ -70,4 +70,7 @@ def from_environment(instance_path: Path) -> dict:
         "PAGE_SIZE": 25,
         # Household pages a manager opened that stay readable offline (service worker).
         "OFFLINE_PAGES": int(os.environ.get("OFFLINE_PAGES", "30")),
+        # Key of the pseudonymised statistics export (HMAC-SHA256 of record ids); when empty a
+        # key derived from SECRET_KEY. Changing it changes every pseudonym (docs/reports.md).
+        "PSEUDONYM_KEY": os.environ.get("PSEUDONYM_KEY", ""),
     }

@@ -49,14 +49,8 @@ class Contact(db.Model):
         # A double tap, a retry or a replay of the same form creates one contact only.
         UniqueConstraint("author_id", "idempotency_key"),
         Index("ix_contact_household_occurred", "household_id", "occurred_at"),
-        # contacts of a period for reports (migration 0007_scale_indexes, docs/scale.md)
-        Index(
-            "ix_contact_occurred_household_setting",
-            "occurred_at",
-            "household_id",
-            "setting",
-            "deleted_at",
-        ),
+        # Reports: an organisation's contacts in a period (migration 0007_reports).
+        Index("ix_contact_occurred_at", "occurred_at"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)
@@ -120,6 +114,7 @@ class Task(db.Model):
     __tablename__ = "contact_task"
     __table_args__ = (
         Index("ix_contact_task_owner_status", "owner_id", "status"),
+        # Reports: open and overdue tasks (migration 0007_reports).
         Index("ix_contact_task_status_due", "status", "due_on"),
     )
 

@@ -8,12 +8,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
+
 WIDTH = 320
 VALUE_ROOM = 56  # right of the longest bar, for its value
 ROW = 36  # a horizontal bar: label line + bar
 BAR = 14
 COLUMN_HEIGHT = 120  # plot height of a column chart
-MONTHS = ("Jan", "Feb", "Mär", "Apr", "Mai", "Jun", "Jul", "Aug", "Sep", "Okt", "Nov", "Dez")
+MONTHS = (
+    _l("Jan"),
+    _l("Feb"),
+    _l("Mär"),
+    _l("Apr"),
+    _l("Mai"),
+    _l("Jun"),
+    _l("Jul"),
+    _l("Aug"),
+    _l("Sep"),
+    _l("Okt"),
+    _l("Nov"),
+    _l("Dez"),
+)
 
 
 def number_de(value: float | int | None, digits: int = 0) -> str:
@@ -59,7 +75,7 @@ class Chart:
     def summary(self) -> str:
         """A one-line text alternative: the largest values first."""
         top = sorted(self.bars, key=lambda b: -b.value)[:3]
-        return "; ".join(f"{b.label}: {b.display}" for b in top if b.value) or "keine Werte"
+        return "; ".join(f"{b.label}: {b.display}" for b in top if b.value) or _("keine Werte")
 
 
 def _scale(values: list[float], room: float) -> float:

@@ -16,6 +16,8 @@ from dataclasses import dataclass
 from datetime import date
 
 from flask import current_app
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, case, func, or_, select
 
 from app.contacts import choices as contact_choices
@@ -33,7 +35,7 @@ from app.reports.figures import ReportScope
 
 Rows = list[list[str | int | float | None]]
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-NO_VALUE = "(kein Wert)"
+NO_VALUE = ""  # the value column of persons without a value
 
 
 # --- writers ------------------------------------------------------------------------------------
@@ -72,55 +74,59 @@ def dashboard_rows(data: figures.Dashboard, scope_label: str) -> Rows:
     """Every dashboard figure as (section, item, value) rows; shares as fractions."""
     s = data.scope
     rows: Rows = [
-        ["Abschnitt", "Merkmal", "Wert"],
-        ["Zeitraum", "von", s.start.isoformat()],
-        ["Zeitraum", "bis", s.end.isoformat()],
-        ["Bereich", scope_label, None],
-        ["In Kontakt", "Personen", data.reach.persons],
-        ["In Kontakt", "davon Einzelpersonen", data.reach.single_persons],
-        ["In Kontakt", "Anteil Einzelpersonen", _ratio(data.reach.single_share)],
-        ["In Kontakt", "Haushalte", data.reach.households],
-        ["In Kontakt", "davon Einpersonenhaushalte", data.reach.single_households],
-        ["Kontakte nach Art", "Kontakte insgesamt", data.settings.total],
+        [_("Abschnitt"), _("Merkmal"), _("Wert")],
+        [_("Zeitraum"), _("von"), s.start.isoformat()],
+        [_("Zeitraum"), _("bis"), s.end.isoformat()],
+        [_("Bereich"), scope_label, None],
+        [_("In Kontakt"), _("Personen"), data.reach.persons],
+        [_("In Kontakt"), _("davon Einzelpersonen"), data.reach.single_persons],
+        [_("In Kontakt"), _("Anteil Einzelpersonen"), _ratio(data.reach.single_share)],
+        [_("In Kontakt"), _("Haushalte"), data.reach.households],
+        [_("In Kontakt"), _("davon Einpersonenhaushalte"), data.reach.single_households],
+        [_("Kontakte nach Art"), _("Kontakte insgesamt"), data.settings.total],
     ]
     for code, count in data.settings.counts:
-        rows.append(["Kontakte nach Art", contact_choices.SETTINGS.get(code, code), count])
+        rows.append([_("Kontakte nach Art"), contact_choices.SETTINGS.get(code, code), count])
     rows.append(
-        ["Kontakte nach Art", "Anteil Hausbesuche", _ratio(data.settings.share("home_visit"))]
+        [_("Kontakte nach Art"), _("Anteil Hausbesuche"), _ratio(data.settings.share("home_visit"))]
     )
-    rows += [["Themen", t.label, t.count] for t in data.topics]
+    rows += [[_("Themen"), t.label, t.count] for t in data.topics]
     per = data.per_household
     rows += [
-        ["Kontakte je Haushalt", "Familienhaushalte in Kontakt", per.family_households],
-        ["Kontakte je Haushalt", "Kontakte mit Familien", per.family_contacts],
-        ["Kontakte je Haushalt", "Einpersonenhaushalte in Kontakt", per.single_households],
-        ["Kontakte je Haushalt", "Kontakte mit Einzelpersonen", per.single_contacts],
-        ["Kontakte je Haushalt", "je Familienhaushalt", _ratio(per.per_family)],
-        ["Kontakte je Haushalt", "je Einpersonenhaushalt", _ratio(per.per_single)],
-        ["Kontakte je Haushalt", "Verhältnis Familie / Einzelperson", _ratio(per.ratio)],
-        ["Abdeckung", "Berechtigte Personen am Ende des Zeitraums", data.coverage.eligible],
-        ["Abdeckung", "Personen in Kontakt", data.coverage.in_contact],
-        ["Abdeckung", "Berechtigte in Kontakt", data.coverage.eligible_in_contact],
-        ["Abdeckung", "Anteil Berechtigte in Kontakt", _ratio(data.coverage.rate)],
+        [_("Kontakte je Haushalt"), _("Familienhaushalte in Kontakt"), per.family_households],
+        [_("Kontakte je Haushalt"), _("Kontakte mit Familien"), per.family_contacts],
+        [_("Kontakte je Haushalt"), _("Einpersonenhaushalte in Kontakt"), per.single_households],
+        [_("Kontakte je Haushalt"), _("Kontakte mit Einzelpersonen"), per.single_contacts],
+        [_("Kontakte je Haushalt"), _("je Familienhaushalt"), _ratio(per.per_family)],
+        [_("Kontakte je Haushalt"), _("je Einpersonenhaushalt"), _ratio(per.per_single)],
+        [_("Kontakte je Haushalt"), _("Verhältnis Familie / Einzelperson"), _ratio(per.ratio)],
+        [_("Abdeckung"), _("Berechtigte Personen am Ende des Zeitraums"), data.coverage.eligible],
+        [_("Abdeckung"), _("Personen in Kontakt"), data.coverage.in_contact],
+        [_("Abdeckung"), _("Berechtigte in Kontakt"), data.coverage.eligible_in_contact],
+        [_("Abdeckung"), _("Anteil Berechtigte in Kontakt"), _ratio(data.coverage.rate)],
     ]
-    rows += [["Neu berechtigt", m.month.strftime("%Y-%m"), m.count] for m in data.new_eligible]
+    rows += [[_("Neu berechtigt"), m.month.strftime("%Y-%m"), m.count] for m in data.new_eligible]
     rows += [
-        ["Aufgaben", f"offen am {data.on:%d.%m.%Y}", data.tasks.open],
-        ["Aufgaben", "davon überfällig", data.tasks.overdue],
+        [_("Aufgaben"), _("offen am %(day)s", day=f"{data.on:%d.%m.%Y}"), data.tasks.open],
+        [_("Aufgaben"), _("davon überfällig"), data.tasks.overdue],
     ]
     for team in data.caseload:
         rows += [
-            [f"Fallzahl je VZÄ: {team.team}", "Berechtigte", team.eligible],
-            [f"Fallzahl je VZÄ: {team.team}", "VZÄ", float(team.fte)],
-            [f"Fallzahl je VZÄ: {team.team}", "Berechtigte je VZÄ", _ratio(team.per_fte)],
+            [_("Fallzahl je VZÄ: %(team)s", team=team.team), _("Berechtigte"), team.eligible],
+            [_("Fallzahl je VZÄ: %(team)s", team=team.team), _("VZÄ"), float(team.fte)],
+            [
+                _("Fallzahl je VZÄ: %(team)s", team=team.team),
+                _("Berechtigte je VZÄ"),
+                _ratio(team.per_fte),
+            ],
         ]
     use = data.office_hours
     rows += [
-        ["Sprechstunde", "Anmeldungen", use.checkins],
-        ["Sprechstunde", "aufgerufen", use.seen],
-        ["Sprechstunde", "ohne Gespräch gegangen", use.left],
-        ["Sprechstunde", "Wartezeit Durchschnitt (Minuten)", _ratio(use.average_wait)],
-        ["Sprechstunde", "Wartezeit Median (Minuten)", _ratio(use.median_wait)],
+        [_("Sprechstunde"), _("Anmeldungen"), use.checkins],
+        [_("Sprechstunde"), _("aufgerufen"), use.seen],
+        [_("Sprechstunde"), _("ohne Gespräch gegangen"), use.left],
+        [_("Sprechstunde"), _("Wartezeit Durchschnitt (Minuten)"), _ratio(use.average_wait)],
+        [_("Sprechstunde"), _("Wartezeit Median (Minuten)"), _ratio(use.median_wait)],
     ]
     return rows
 
@@ -219,7 +225,7 @@ def _value_items(indicator: Indicator, stored: str) -> list[str]:
 
 def _value_label(indicator: Indicator, code: str) -> str:
     if code == NO_VALUE:
-        return code
+        return _("(kein Wert)")
     if indicator.type in ("choice", "multi"):
         return next((o.label_de for o in indicator.options if o.code == code), code)
     if indicator.type == "bool":
@@ -228,11 +234,11 @@ def _value_label(indicator: Indicator, code: str) -> str:
 
 
 BREAKDOWNS = (
-    ("Insgesamt", lambda p: "alle"),
-    ("Geschlecht", lambda p: SEX.get(p.sex, p.sex)),
-    ("Altersgruppe", lambda p: p.age_group),
-    ("Team", lambda p: p.team),
-    ("Gemeinde", lambda p: p.municipality),
+    (_l("Insgesamt"), lambda p: _("alle")),
+    (_l("Geschlecht"), lambda p: SEX.get(p.sex, p.sex)),
+    (_l("Altersgruppe"), lambda p: p.age_group),
+    (_l("Team"), lambda p: p.team),
+    (_l("Gemeinde"), lambda p: p.municipality),
 )
 
 
@@ -251,18 +257,18 @@ def distribution_rows(scope: ReportScope, on: date) -> Rows:
             current = values.get(key)
             items = _value_items(indicator, current.value) if current else [NO_VALUE]
             for item in items:
-                for index, (_, group_of) in enumerate(BREAKDOWNS):
+                for index, (_label, group_of) in enumerate(BREAKDOWNS):
                     counts[(indicator.id, item, index, group_of(person))] += 1
     rows: Rows = [
         [
-            "Stichtag",
-            "Kennzahl",
-            "Bezeichnung",
-            "Wert",
-            "Wert (Text)",
-            "Merkmal",
-            "Ausprägung",
-            "Personen",
+            _("Stichtag"),
+            _("Kennzahl"),
+            _("Bezeichnung"),
+            _("Wert"),
+            _("Wert (Text)"),
+            _("Merkmal"),
+            _("Ausprägung"),
+            _("Personen"),
         ]
     ]
     for indicator in indicators:
@@ -270,7 +276,7 @@ def distribution_rows(scope: ReportScope, on: date) -> Rows:
             (k for k in counts if k[0] == indicator.id),
             key=lambda k: (k[2], k[3], k[1] == NO_VALUE, k[1]),
         )
-        for _, item, index, group in mine:
+        for _indicator_id, item, index, group in mine:
             rows.append(
                 [
                     on.isoformat(),
@@ -278,7 +284,7 @@ def distribution_rows(scope: ReportScope, on: date) -> Rows:
                     indicator.label_de,
                     item,
                     _value_label(indicator, item),
-                    BREAKDOWNS[index][0],
+                    str(BREAKDOWNS[index][0]),
                     group,
                     counts[(indicator.id, item, index, group)],
                 ]

@@ -5,20 +5,22 @@ from __future__ import annotations
 
 from datetime import date, timedelta
 
+from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from wtforms.validators import Optional, ValidationError
 
 from app.forms import Form, GermanDateField, Select
 from app.households.rules import add_months
 
 PRESETS = {
-    "this_year": "dieses Jahr",
-    "last_year": "letztes Jahr",
-    "this_quarter": "dieses Quartal",
-    "last_quarter": "letztes Quartal",
-    "this_month": "dieser Monat",
-    "last_month": "letzter Monat",
-    "last_12_months": "letzte 12 Monate",
-    "custom": "eigener Zeitraum (von–bis)",
+    "this_year": _l("dieses Jahr"),
+    "last_year": _l("letztes Jahr"),
+    "this_quarter": _l("dieses Quartal"),
+    "last_quarter": _l("letztes Quartal"),
+    "this_month": _l("dieser Monat"),
+    "last_month": _l("letzter Monat"),
+    "last_12_months": _l("letzte 12 Monate"),
+    "custom": _l("eigener Zeitraum (von–bis)"),
 }
 
 
@@ -46,31 +48,41 @@ class ReportFilterForm(Form):
     class Meta:
         csrf = False
 
-    period = Select("Zeitraum", choices=list(PRESETS.items()), default="this_year")
-    date_from = GermanDateField("Von")
-    date_to = GermanDateField("Bis")
-    team_id = Select("Team", coerce=int, default=0, validators=[Optional()])
-    municipality_id = Select("Gemeinde", coerce=int, default=0, validators=[Optional()])
+    period = Select(_l("Zeitraum"), choices=list(PRESETS.items()), default="custom")
+    date_from = GermanDateField(_l("Von"))
+    date_to = GermanDateField(_l("Bis"))
+    team_id = Select(_l("Team"), coerce=int, default=0, validators=[Optional()])
+    municipality_id = Select(_l("Gemeinde"), coerce=int, default=0, validators=[Optional()])
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
-            raise ValidationError("„Bis“ liegt vor „Von“.")
+            raise ValidationError(_("„Bis“ liegt vor „Von“."))
         if field.data and self.date_from.data and (field.data - self.date_from.data).days > 3660:
-            raise ValidationError("Höchstens zehn Jahre auf einmal.")
+            raise ValidationError(_("Höchstens zehn Jahre auf einmal."))
 
     def resolved_period(self, today: date) -> tuple[date, date]:
-        """From/to when given (the other end filled in), else the preset."""
+        """The chosen preset, unless from/to were given and differ from it (then those, the
+        missing end filled in). The fields then show the period used, "custom" when dates won.
+        """
+        preset = self.period.data if self.period.data in PRESETS else "custom"
+        if self.date_from.errors or self.date_to.errors:
+            return preset_period(preset if preset != "custom" else "this_year", today)
         start, end = self.date_from.data, self.date_to.data
-        if self.errors:
-            return preset_period("this_year", today)
-        if start or end:
+        period = preset_period(preset, today) if preset != "custom" else None
+        if (start or end) and (period is None or (start, end) != period):
             start = start or date(end.year, 1, 1)
             end = end or max(start, min(today, date(start.year, 12, 31)))
-            return start, end
-        return preset_period(self.period.data or "this_year", today)
+            self.period.data = "custom"
+            period = (start, end)
+        period = period or preset_period("this_year", today)
+        if self.period.data == "custom" and not (start or end):
+            self.period.data = "this_year"
+        self.date_from.data, self.date_to.data = period
+        self.date_from.raw_data = self.date_to.raw_data = None
+        return period
 
 
 class AsOfForm(ReportFilterForm):
     """The filter plus a reporting date (Stichtag) for the indicator distribution."""
 
-    on = GermanDateField("Stichtag")
+    on = GermanDateField(_l("Stichtag"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from flask import Blueprint, Response, abort, render_template, request, url_for
+from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import role_required
@@ -32,11 +33,11 @@ def _request_scope(form_cls=ReportFilterForm):
     municipalities = services.municipalities_for(current_user)
     form = form_cls(request.args)
     if current_user.role == roles.ADMIN:
-        form.team_id.choices = [(0, "alle Teams")] + [(t.id, t.name) for t in teams]
+        form.team_id.choices = [(0, _("alle Teams"))] + [(t.id, t.name) for t in teams]
     else:
         form.team_id.choices = [(t.id, t.name) for t in teams]
         form.team_id.data = current_user.team_id
-    form.municipality_id.choices = [(0, "alle Gemeinden")] + [
+    form.municipality_id.choices = [(0, _("alle Gemeinden"))] + [
         (m.id, m.name) for m in municipalities
     ]
     team_id, municipality_id = _int_arg("team_id"), _int_arg("municipality_id")
@@ -54,9 +55,9 @@ def _request_scope(form_cls=ReportFilterForm):
     names = {t.id: t.name for t in teams} | {-m.id: m.name for m in municipalities}
     parts = [current_user.organisation.name]
     if scope.team_id:
-        parts.append(f"Team {names.get(scope.team_id, '')}")
+        parts.append(_("Team %(name)s", name=names.get(scope.team_id, "")))
     if scope.municipality_id:
-        parts.append(f"Gemeinde {names.get(-scope.municipality_id, '')}")
+        parts.append(_("Gemeinde %(name)s", name=names.get(-scope.municipality_id, "")))
     return form, scope, " · ".join(parts)
 
 
@@ -76,35 +77,35 @@ def _charts(data: figures.Dashboard, q: dict) -> dict[str, charts.Chart]:
 
     settings = charts.bar_chart(
         "chart-settings",
-        "Kontakte nach Art",
+        _("Kontakte nach Art"),
         [
             (contact_choices.SETTINGS.get(code, code), n, link("kontakte", setting=code))
             for code, n in data.settings.counts
         ],
-        column_label="Art",
+        column_label=_("Art"),
     )
     topics = charts.bar_chart(
         "chart-topics",
-        "Themen nach Häufigkeit",
+        _("Themen nach Häufigkeit"),
         [(t.label, t.count, link("kontakte", topic_id=t.topic_id)) for t in data.topics],
-        column_label="Thema",
+        column_label=_("Thema"),
     )
     per = data.per_household
     per_household = charts.bar_chart(
         "chart-per-household",
-        "Kontakte je Haushalt",
+        _(_("Kontakte je Haushalt")),
         [
-            ("Familienhaushalt", per.per_family or 0, link("familien")),
-            ("Einpersonenhaushalt", per.per_single or 0, link("einzelhaushalte")),
+            (_("Familienhaushalt"), per.per_family or 0, link("familien")),
+            (_("Einpersonenhaushalt"), per.per_single or 0, link("einzelhaushalte")),
         ],
-        column_label="Haushalt",
-        value_label="Kontakte je Haushalt",
+        column_label=_("Haushalt"),
+        value_label=_(_("Kontakte je Haushalt")),
         digits=1,
     )
     several_years = data.scope.start.year != data.scope.end.year
     new_eligible = charts.column_chart(
         "chart-new-eligible",
-        "Neu berechtigte Personen je Monat",
+        _("Neu berechtigte Personen je Monat"),
         [
             (
                 charts.month_label(m.month, several_years),
@@ -113,17 +114,21 @@ def _charts(data: figures.Dashboard, q: dict) -> dict[str, charts.Chart]:
             )
             for m in data.new_eligible
         ],
-        column_label="Monat",
+        column_label=_("Monat"),
     )
     caseload = charts.bar_chart(
         "chart-caseload",
-        "Berechtigte je VZÄ nach Team",
+        _("Berechtigte je VZÄ nach Team"),
         [
-            (f"{t.team} ({charts.number_de(t.fte, 2)} VZÄ)", t.per_fte or 0, None)
+            (
+                _("%(team)s (%(fte)s VZÄ)", team=t.team, fte=charts.number_de(t.fte, 2)),
+                t.per_fte or 0,
+                None,
+            )
             for t in data.caseload
         ],
-        column_label="Team",
-        value_label="Berechtigte je VZÄ",
+        column_label=_("Team"),
+        value_label=_("Berechtigte je VZÄ"),
         digits=1,
     )
     return {

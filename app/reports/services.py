@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from flask import abort
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, and_, or_, select
 from sqlalchemy.orm import selectinload
 
@@ -79,23 +80,23 @@ def scope_for(
 # --- drill-down lists -------------------------------------------------------------------------
 @dataclass(frozen=True)
 class ListSpec:
-    title: str
+    title: object  # a lazy German string
     kind: str  # "persons", "households", "contacts", "tasks", "checkins"
 
 
 LISTS = {
-    "personen": ListSpec("Personen in Kontakt", "persons"),
-    "einzelpersonen": ListSpec("Einzelpersonen in Kontakt", "persons"),
-    "haushalte": ListSpec("Haushalte in Kontakt", "households"),
-    "familien": ListSpec("Familien in Kontakt (ab 2 Personen)", "households"),
-    "einzelhaushalte": ListSpec("Einpersonenhaushalte in Kontakt", "households"),
-    "kontakte": ListSpec("Beratungskontakte", "contacts"),
-    "berechtigte": ListSpec("Berechtigte Personen (Zielgruppe)", "persons"),
-    "berechtigte-ohne-kontakt": ListSpec("Berechtigte ohne Kontakt im Zeitraum", "persons"),
-    "neu-berechtigt": ListSpec("Neu berechtigt", "persons"),
-    "aufgaben": ListSpec("Offene Aufgaben", "tasks"),
-    "ueberfaellig": ListSpec("Überfällige Aufgaben", "tasks"),
-    "sprechstunde": ListSpec("Anmeldungen zur Sprechstunde", "checkins"),
+    "personen": ListSpec(_l("Personen in Kontakt"), "persons"),
+    "einzelpersonen": ListSpec(_l("Einzelpersonen in Kontakt"), "persons"),
+    "haushalte": ListSpec(_l("Haushalte in Kontakt"), "households"),
+    "familien": ListSpec(_l("Familien in Kontakt (ab 2 Personen)"), "households"),
+    "einzelhaushalte": ListSpec(_l("Einpersonenhaushalte in Kontakt"), "households"),
+    "kontakte": ListSpec(_l("Beratungskontakte"), "contacts"),
+    "berechtigte": ListSpec(_l("Berechtigte Personen (Zielgruppe)"), "persons"),
+    "berechtigte-ohne-kontakt": ListSpec(_l("Berechtigte ohne Kontakt im Zeitraum"), "persons"),
+    "neu-berechtigt": ListSpec(_l("Neu berechtigt"), "persons"),
+    "aufgaben": ListSpec(_l("Offene Aufgaben"), "tasks"),
+    "ueberfaellig": ListSpec(_l("Überfällige Aufgaben"), "tasks"),
+    "sprechstunde": ListSpec(_l("Anmeldungen zur Sprechstunde"), "checkins"),
 }
 
 

@@ -1,0 +1,36 @@
+"""indexes for key pages and reports on a state-sized data set (see docs/scale.md)
+
+Revision ID: 0009_scale_indexes
+Revises: 0007_reports, 0008_report_texts
+
+Merges the two heads of the reports and staffing branches; the lead may re-chain it linearly.
+Contacts by period and tasks by status/due come with 0007_reports.
+"""
+
+from alembic import op
+
+revision = "0009_scale_indexes"
+down_revision = ("0007_reports", "0008_report_texts")
+branch_labels = None
+depends_on = None
+
+
+def upgrade():
+    # The value of an indicator for a person on a day: the latest valid_from per indicator
+    # (sheet, worklist, distribution export); replaces the index without valid_from.
+    op.drop_index("ix_indicator_value_person_indicator", table_name="indicator_value")
+    op.create_index(
+        "ix_indicator_value_person_indicator_valid",
+        "indicator_value",
+        ["person_id", "indicator_id", "valid_from"],
+    )
+    # Office-hour check-ins of a period across all locations of an organisation.
+    op.create_index("ix_queue_entry_day", "queue_entry", ["day"])
+
+
+def downgrade():
+    op.drop_index("ix_queue_entry_day", table_name="queue_entry")
+    op.drop_index("ix_indicator_value_person_indicator_valid", table_name="indicator_value")
+    op.create_index(
+        "ix_indicator_value_person_indicator", "indicator_value", ["person_id", "indicator_id"]
+    )
