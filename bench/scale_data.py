@@ -976,7 +976,7 @@ def existing_persons(url: str) -> int:
         return -1
 
 
-def build(url: str, factor: float = 1.0, reuse: bool = False) -> dict:
+def build(url: str, factor: float = 1.0, reuse: bool = False, upgrade_to: str = "heads") -> dict:
     """Build (or with reuse keep) the data set; returns the row counts and build time."""
     scale = Scale(factor)
     if reuse and existing_persons(url) >= scale.persons_target:
@@ -985,7 +985,7 @@ def build(url: str, factor: float = 1.0, reuse: bool = False) -> dict:
         with app.app_context():
             from flask_migrate import upgrade
 
-            upgrade()  # e.g. the index migration under test
+            upgrade(revision=upgrade_to)  # e.g. the index migration under test
             db.engine.dispose()
         return {"reused": True}
     started = time.perf_counter()
@@ -1001,7 +1001,7 @@ def build(url: str, factor: float = 1.0, reuse: bool = False) -> dict:
         from app.indicators.catalogue import seed_catalogue
         from app.indicators.models import Indicator
 
-        upgrade()  # what `flask db upgrade` runs
+        upgrade(revision=upgrade_to)  # what `flask db upgrade` runs
         print(f"schema by migrations: {time.perf_counter() - started:.1f} s", flush=True)
         with psycopg.connect(libpq(url)) as conn:
             conn.execute("SET session_replication_role = replica")

@@ -102,9 +102,11 @@ def main() -> None:
     parser.add_argument("--label", default="")
     parser.add_argument("--explain", action="store_true")
     parser.add_argument("--no-write", action="store_true")
+    parser.add_argument("--upgrade-to", default="heads", help="migration to measure with")
+    parser.add_argument("--skip-figures", action="store_true")
     args = parser.parse_args()
     url = database_url()
-    build(url, reuse=True)
+    build(url, reuse=True, upgrade_to=args.upgrade_to)
     app = make_app(url)
     results: list[tuple[str, str, float, float, float, int]] = []
 
@@ -151,6 +153,8 @@ def main() -> None:
         counter = Counter(db.engine)
 
         def figure(label: str, fn) -> None:
+            if args.skip_figures:
+                return
             try:
                 with counter:
                     fn()
@@ -197,7 +201,6 @@ def main() -> None:
         "lead": logged_in_client(app, "lead-001"),
         "manager": logged_in_client(app, "im-001-01"),
     }
-    rules = {r.endpoint: r.rule for r in app.url_map.iter_rules()}
     period = f"date_from={year.start}&date_to={year.end}"
     pages = [
         ("admin", "households list", "/households"),
@@ -217,14 +220,26 @@ def main() -> None:
             f"/reports/count-sheet.xlsx?{period}&scope=organisation",
         ),
     ]
-    for endpoint, label, query in (
-        ("reports.dashboard", "dashboard page, organisation", f"?{period}"),
-        ("reports.export", "indicator distribution export", f"?{period}&format=xlsx"),
-        ("staffing.report_pdf", "experience report PDF", f"?{period}"),
-    ):
-        if endpoint in rules:
-            pages.append(("admin", label, rules[endpoint] + query))
-            pages.append(("lead", label, rules[endpoint] + query))
+    twelve = "period=last_12_months"
+    pages += [
+        ("admin", "dashboard page, organisation, last 12 months", f"/berichte?{twelve}"),
+        ("lead", "dashboard page, own team, last 12 months", f"/berichte?{twelve}"),
+        (
+            "admin",
+            "dashboard XLSX export, organisation",
+            f"/berichte/export/dashboard.xlsx?{twelve}",
+        ),
+        (
+            "admin",
+            "indicator distribution CSV, organisation",
+            f"/berichte/export/kennzahlen.csv?{twelve}",
+        ),
+        (
+            "admin",
+            f"experience report PDF {on.year}, organisation",
+            f"/reports/experience.pdf?year={on.year}",
+        ),
+    ]
     with app.app_context():
         from app.extensions import db
 

@@ -251,9 +251,15 @@ def _pages(grower: Grower) -> dict[str, tuple]:
         "office-hour queue": ("manager", f"/officehours/locations/{grower.location.id}/queue"),
         "search": ("manager", "/search", {"q": "Person"}),
         "finder": ("", f"/zustaendigkeit?municipality_id={county.town_a.id}"),
+        "dashboard (admin)": ("admin", f"/berichte?{TWELVE}"),
+        "dashboard (team lead)": ("lead", f"/berichte?{TWELVE}"),
+        "dashboard export": ("admin", f"/berichte/export/dashboard.xlsx?{TWELVE}"),
+        "indicator distribution export": ("admin", f"/berichte/export/kennzahlen.csv?{TWELVE}"),
+        "experience report PDF": ("admin", f"/reports/experience.pdf?year={today().year}"),
     }
 
 
+TWELVE = "period=last_12_months"
 # Fixed ceilings per page: generous enough for small changes, low enough to catch a loop.
 CEILING = 40
 PAGE_NAMES = [
@@ -276,6 +282,11 @@ PAGE_NAMES = [
     "office-hour queue",
     "search",
     "finder",
+    "dashboard (admin)",
+    "dashboard (team lead)",
+    "dashboard export",
+    "indicator distribution export",
+    "experience report PDF",
 ]
 
 

@@ -272,17 +272,21 @@ def eligible_persons(scope: ReportScope) -> int:
 
 
 def coverage(scope: ReportScope) -> Coverage:
-    # A join with the distinct participants, not `person.id IN (subquery)` inside the CASE:
-    # PostgreSQL ran that as a subplan per person (minutes on 100,000 persons, 1.7 million
-    # participations; see docs/scale.md).
+    # One pass: the eligible persons FULL JOIN the distinct participants. Not
+    # `person.id IN (subquery)` inside a CASE, which PostgreSQL ran as a subplan per person
+    # (minutes on 100,000 persons with 1.7 million participations; see docs/scale.md).
+    eligible = eligible_persons_stmt(scope, Person.id.label("person_id")).subquery()
     reached = participants_in_period(scope).distinct().subquery()
     row = db.session.execute(
-        eligible_persons_stmt(
-            scope, func.count(Person.id), func.count(reached.c.person_id)
-        ).outerjoin(reached, reached.c.person_id == Person.id)
+        select(
+            func.count(eligible.c.person_id),
+            func.count(reached.c.person_id),
+            func.count(case((reached.c.person_id.is_not(None), eligible.c.person_id))),
+        ).select_from(
+            eligible.join(reached, reached.c.person_id == eligible.c.person_id, full=True)
+        )
     ).one()
-    persons = db.session.scalar(select(func.count()).select_from(reached))
-    return Coverage(eligible=row[0] or 0, in_contact=persons or 0, eligible_in_contact=row[1] or 0)
+    return Coverage(eligible=row[0] or 0, in_contact=row[1] or 0, eligible_in_contact=row[2] or 0)
 
 
 @dataclass(frozen=True)
