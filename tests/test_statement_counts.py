@@ -221,7 +221,15 @@ def grower(consented) -> Grower:
 
 
 def _grow(grower: Grower) -> None:
-    """Ten times the data: 27 more households, and the shown household gets 10x as much."""
+    """Ten times the data: 27 more households, 18 more teams (with a town each), and the
+    shown household gets 10x as much."""
+    from app.organisations.models import Municipality, Team
+
+    county = grower.county.county
+    for n in range(18):
+        team = Team(organisation=county, name=f"Team {n:02d}")
+        db.session.add(Municipality(name=f"Ort {n:02d}", organisation=county, team=team))
+    db.session.commit()
     for _ in range(27):
         grower.household()
     grower.fill(grower.county.household_a, persons=9, contacts=27)
