@@ -28,7 +28,6 @@ NEW_INDEXES = {
     "ix_contact_occurred_at": "0007_reports",
     "ix_contact_task_status_due": "0007_reports",
     "ix_indicator_value_person_indicator_valid": "0009_scale_indexes",
-    "ix_queue_entry_day": "0009_scale_indexes",
 }
 
 

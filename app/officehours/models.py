@@ -89,10 +89,7 @@ class KioskToken(db.Model):
 class QueueEntry(db.Model):
     """A person checked in for today's office hour at a location."""
 
-    __table_args__ = (
-        Index("ix_queue_entry_location_day", "location_id", "day"),
-        Index("ix_queue_entry_day", "day"),
-    )
+    __table_args__ = (Index("ix_queue_entry_location_day", "location_id", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     location_id: Mapped[int] = mapped_column(ForeignKey("office_location.id"))

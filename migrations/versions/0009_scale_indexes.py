@@ -4,7 +4,8 @@ Revision ID: 0009_scale_indexes
 Revises: 0007_reports, 0008_report_texts
 
 Merges the two heads of the reports and staffing branches; the lead may re-chain it linearly.
-Contacts by period and tasks by status/due come with 0007_reports.
+Contacts by period and tasks by status/due come with 0007_reports. An index on
+queue_entry (day) was measured and left out: no gain (bench/scale_indexes.py, docs/scale.md).
 """
 
 from alembic import op
@@ -24,12 +25,9 @@ def upgrade():
         "indicator_value",
         ["person_id", "indicator_id", "valid_from"],
     )
-    # Office-hour check-ins of a period across all locations of an organisation.
-    op.create_index("ix_queue_entry_day", "queue_entry", ["day"])
 
 
 def downgrade():
-    op.drop_index("ix_queue_entry_day", table_name="queue_entry")
     op.drop_index("ix_indicator_value_person_indicator_valid", table_name="indicator_value")
     op.create_index(
         "ix_indicator_value_person_indicator", "indicator_value", ["person_id", "indicator_id"]
