@@ -11,6 +11,7 @@ from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
+from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
 from app.access import household_scope
@@ -190,6 +191,12 @@ def appointments_between(user: User, start: date, days: int, *, team: bool = Fal
     stmt = select(Appointment).where(Appointment.starts_at >= lo, Appointment.starts_at < hi)
     mine = stmt.where(Appointment.manager_id == user.id)
     stmt = appointment_scope(user, stmt) if team else mine
+    # the list shows each appointment's household, manager and place: loaded in the same query
+    stmt = stmt.options(
+        joinedload(Appointment.household),
+        joinedload(Appointment.manager),
+        joinedload(Appointment.location),
+    )
     return list(db.session.scalars(stmt.order_by(Appointment.starts_at, Appointment.id)))
 
 

@@ -9,6 +9,7 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.audit.services import record
 from app.consent.models import ConsentAgency, ConsentRecord
@@ -39,6 +40,8 @@ def history(person: Person) -> list[ConsentRecord]:
         db.session.scalars(
             select(ConsentRecord)
             .where(ConsentRecord.person_id == person.id)
+            # the history shows each record's agencies and recorder: no query per record
+            .options(selectinload(ConsentRecord.agencies), joinedload(ConsentRecord.recorded_by))
             .order_by(ConsentRecord.effective_on.desc(), ConsentRecord.id.desc())
         )
     )
@@ -93,6 +96,22 @@ def has_consent(
         wanted = (agency or "").strip().casefold()
         return bool(wanted) and wanted in {n.strip().casefold() for n in consent.agency_names}
     raise ValueError(f"unknown consent scope {scope!r}")
+
+
+def counselling_allowed_ids(persons: list[Person], on: date | None = None) -> set[int]:
+    """The ids of `persons` for whom counselling data may be recorded on `on` (default today):
+    `counselling_allowed` for many persons in one query."""
+    on = on or today()
+    ids = [p.id for p in persons]
+    if not ids:
+        return set()
+    records = db.session.scalars(
+        select(ConsentRecord)
+        .where(ConsentRecord.person_id.in_(ids), ConsentRecord.effective_on <= on)
+        .order_by(ConsentRecord.effective_on, ConsentRecord.id)
+    )
+    in_force = {r.person_id: r for r in records}  # the last one per person wins
+    return {pid for pid, r in in_force.items() if r.is_given and r.counselling}
 
 
 def counselling_allowed(person: Person) -> bool:

@@ -23,7 +23,7 @@ from flask_login import current_user
 from app.access import admin_required, case_data_required, household_or_404, role_required
 from app.accounts import roles
 from app.audit.services import record
-from app.consent.services import counselling_allowed
+from app.consent.services import counselling_allowed_ids
 from app.contacts import choices, services
 from app.contacts.forms import (
     CommentForm,
@@ -71,9 +71,8 @@ def _contact_form(household: Household, contact: Contact | None = None) -> Conta
     form = ContactForm()
     form.participants.choices = opts((p.id, p.full_name) for p in household.members)
     # Counselling data only for persons who consented (GDPR Art. 9): the form says who not.
-    form.without_consent = {
-        p.id: p.full_name for p in household.members if not counselling_allowed(p)
-    }
+    allowed = counselling_allowed_ids(household.members)
+    form.without_consent = {p.id: p.full_name for p in household.members if p.id not in allowed}
     form.topics.choices = opts(services.topic_choices(contact.topics if contact else None))
     colleagues = [(u.id, u.display_name) for u in services.team_colleagues(current_user, household)]
     helpers = [(u.id, u.display_name) for u in services.volunteers(household)]

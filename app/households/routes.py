@@ -231,11 +231,13 @@ def search():
         return redirect(url_for(".search"), 303)
     query = request.form.get("q", "")[:100] if request.method == "POST" else ""
     results = services.search_persons(current_user, query) if query.strip() else []
+    on = today()
+    rows = [(p, rules.person_eligibility(p, on)) for p in results]
+    template = "households/_results.html" if htmx else "households/search.html"
+    # rendered before the commit below, which would expire the results (one query per row)
+    page = render_template(template, rows=rows, query=query)
     if query.strip():
         # The query may itself be personal data, so only its size is audited.
         record("search", "person", None, f"{len(results)} Treffer")
         db.session.commit()
-    on = today()
-    rows = [(p, rules.person_eligibility(p, on)) for p in results]
-    template = "households/_results.html" if htmx else "households/search.html"
-    return render_template(template, rows=rows, query=query)
+    return page

@@ -109,7 +109,9 @@ class IndicatorValue(db.Model):
 
     __table_args__ = (
         Index("ix_indicator_value_household_indicator", "household_id", "indicator_id"),
-        Index("ix_indicator_value_person_indicator", "person_id", "indicator_id"),
+        Index(
+            "ix_indicator_value_person_indicator_valid", "person_id", "indicator_id", "valid_from"
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

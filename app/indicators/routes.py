@@ -47,9 +47,10 @@ def sheet(person_id: int):
     """The whole sheet; or, for htmx from the contact form, the groups that match the chosen
     topics, so that recording a contact and updating indicators is one flow."""
     person = person_or_404(current_user, person_id)
-    groups = services.sheet(current_user, person, today())
     record("view", "person", person.id, "Kennzahlen")
     db.session.commit()
+    # after the commit, which expires loaded objects: rendering then sends no query per row
+    groups = services.sheet(current_user, person, today())
     if htmx and "for_topics" in request.args:
         wanted = {g for t in request.args.getlist("topics") for g in TOPIC_GROUPS.get(t, ())}
         groups = [g for g in groups if g.key in wanted]

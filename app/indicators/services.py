@@ -17,7 +17,7 @@ from typing import Protocol, TypeVar
 from babel.numbers import get_decimal_symbol
 from flask_babel import gettext as _
 from sqlalchemy import or_, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts import roles
 from app.accounts.models import User
@@ -484,7 +484,11 @@ def worklist(user: User, on: date) -> list[WorkItem]:
     ids = [h.id for h in households]
     persons = list(
         db.session.scalars(
-            select(Person).where(Person.household_id.in_(ids)).order_by(Person.family_name)
+            select(Person)
+            .where(Person.household_id.in_(ids))
+            # the list shows each person's household name: loaded with the person
+            .options(joinedload(Person.household))
+            .order_by(Person.family_name)
         )
     )
     indicators = [i for i in catalogue() if i.required and not i.restricted]

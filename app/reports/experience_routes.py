@@ -129,13 +129,8 @@ def save_texts():
 def pdf():
     scope = _scope()
     report = experience.build_report(current_user, scope, today())
-    record(
-        "export",
-        "experience_report",
-        None,
-        f"year {report.year}" + (f", team {scope.team_id}" if scope.team_id else ""),
-    )
-    db.session.commit()
+    # rendered before the audit commit, which would expire the report's teams (one query per
+    # team; 121 statements for 100 teams, see docs/scale.md)
     html = render_template(
         "reports/experience_pdf.html",
         report=report,
@@ -144,5 +139,12 @@ def pdf():
         settings=SETTINGS,
         today=today(),
     )
+    record(
+        "export",
+        "experience_report",
+        None,
+        f"year {report.year}" + (f", team {scope.team_id}" if scope.team_id else ""),
+    )
+    db.session.commit()
     name = f"erfahrungsbericht-{report.year}" + (f"-team-{scope.team_id}" if scope.team_id else "")
     return pdf_response(render_pdf(html, stylesheets=["experience-pdf.css"]), f"{name}.pdf")

@@ -132,6 +132,8 @@ class Reach:
 def reach(scope: ReportScope) -> Reach:
     """Persons and households in contact in the period, and how many of them live alone."""
     sizes = household_sizes().subquery()
+    # distinct persons first (a hash aggregate), then the join: counting DISTINCT over every
+    # participation sorted 1.7 million rows on the state-sized data set (docs/scale.md)
     persons = participants_in_period(scope).distinct().subquery()
     person_row = db.session.execute(
         select(func.count(), func.count(case((sizes.c.n == 1, 1))))
@@ -270,16 +272,21 @@ def eligible_persons(scope: ReportScope) -> int:
 
 
 def coverage(scope: ReportScope) -> Coverage:
-    # An outer join to the distinct participants, not "id IN (...)" in the select list: that
-    # becomes a per-row subplan in PostgreSQL once the participants exceed work_mem.
+    # One pass: the eligible persons FULL JOIN the distinct participants. Not
+    # `person.id IN (subquery)` inside a CASE, which PostgreSQL ran as a subplan per person
+    # (minutes on 100,000 persons with 1.7 million participations; see docs/scale.md).
+    eligible = eligible_persons_stmt(scope, Person.id.label("person_id")).subquery()
     reached = participants_in_period(scope).distinct().subquery()
     row = db.session.execute(
-        eligible_persons_stmt(
-            scope, func.count(Person.id), func.count(reached.c.person_id)
-        ).outerjoin(reached, reached.c.person_id == Person.id)
+        select(
+            func.count(eligible.c.person_id),
+            func.count(reached.c.person_id),
+            func.count(case((reached.c.person_id.is_not(None), eligible.c.person_id))),
+        ).select_from(
+            eligible.join(reached, reached.c.person_id == eligible.c.person_id, full=True)
+        )
     ).one()
-    persons = db.session.scalar(select(func.count()).select_from(reached))
-    return Coverage(eligible=row[0] or 0, in_contact=persons or 0, eligible_in_contact=row[1] or 0)
+    return Coverage(eligible=row[0] or 0, in_contact=row[1] or 0, eligible_in_contact=row[2] or 0)
 
 
 @dataclass(frozen=True)
