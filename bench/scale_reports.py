@@ -110,6 +110,7 @@ def main() -> None:
     parser.add_argument("--no-write", action="store_true")
     parser.add_argument("--upgrade-to", default="heads", help="migration to measure with")
     parser.add_argument("--skip-figures", action="store_true")
+    parser.add_argument("--only", default="", help="measure only what whose label has this")
     args = parser.parse_args()
     url = database_url()
     build(url, reuse=True, upgrade_to=args.upgrade_to)
@@ -159,7 +160,7 @@ def main() -> None:
         counter = Counter(db.engine)
 
         def figure(label: str, fn) -> None:
-            if args.skip_figures:
+            if args.skip_figures or args.only not in label:
                 return
             try:
                 with counter:
@@ -253,6 +254,8 @@ def main() -> None:
     # Requests run outside any app context of ours: each gets its own `g` and session, as
     # between two real requests (a shared context would keep the first user logged in).
     for who, label, url_ in pages:
+        if args.only not in label:
+            continue
         fetch = get(clients[who], url_)
         with counter:
             fetch()

@@ -323,3 +323,30 @@ def test_positions_list_fragment_for_htmx(county, make, login):
     body = fragment.get_data(as_text=True).replace("\xa0", " ")
     assert body.startswith('<div id="positions">')
     assert "<html" not in body and "Elternzeitvertretung" in body
+
+
+def test_amounts_follow_the_interface_language(county, login, ctx):
+    """An English user types 51,000.00; reading it the German way would store 51 €."""
+    b = login("admin")
+    english = {"Accept-Language": "en"}
+    data = _form(b.get("/staffing/periods/new", headers=english)) | {
+        "name": "Funding 2025/26",
+        "starts_on": "01.01.2025",
+        "ends_on": "31.12.2026",
+        "granted_amount": "815,185.00 €",
+        "rate_vocational": "51.000,00",  # German notation in an English form: refused
+        "rate_university": "64,000",
+    }
+    refused = b.post("/staffing/periods/new", data, headers=english)
+    assert refused.status_code == 200
+    assert "Please enter a number (e.g. 51,000.00)." in refused.get_data(as_text=True)
+    assert _count(FundingPeriod) == 0
+    saved = b.post(
+        "/staffing/periods/new", data | {"rate_vocational": "51,000.00"}, headers=english
+    )
+    assert saved.status_code == 302
+    period = db.session.scalar(select(FundingPeriod))
+    assert period.granted_amount == Decimal("815185.00")
+    assert period.rate_map() == {"vocational": Decimal("51000"), "university": Decimal("64000")}
+    page = b.get("/staffing/periods/new", headers=english).get_data(as_text=True)
+    assert "51,000.00" in page

@@ -39,10 +39,15 @@ NO_VALUE = ""  # the value column of persons without a value
 
 
 # --- writers ------------------------------------------------------------------------------------
+def _plain(row: list) -> list:
+    """Cells as plain values: labels may be lazy translations, which openpyxl cannot store."""
+    return [v if v is None or isinstance(v, (str, int, float, date)) else str(v) for v in row]
+
+
 def to_csv(rows: Rows) -> str:
     """Semicolon-separated with a BOM, as German spreadsheet programs expect."""
     buffer = io.StringIO()
-    csv.writer(buffer, delimiter=";").writerows(rows)
+    csv.writer(buffer, delimiter=";").writerows(_plain(row) for row in rows)
     return "\ufeff" + buffer.getvalue()
 
 
@@ -59,6 +64,7 @@ def to_xlsx(sheets: list[tuple[str, Rows]]) -> bytes:
         for column, width in zip("ABCDEFGH", (30, 40, 14, 14, 14, 14, 14, 14), strict=False):
             ws.column_dimensions[column].width = width
         for number, row in enumerate(rows):
+            row = _plain(row)
             if number == 0:
                 header = []
                 for value in row:

@@ -1,5 +1,5 @@
-"""Forms for funding periods and positions. Amounts and FTE accept German number input
-("51.000", "51.000,00 €", "0,75")."""
+"""Forms for funding periods and positions. Amounts and FTE are typed in the interface
+language's number format ("51.000,00 €" / "0,75" in German, "51,000.00" / "0.75" in English)."""
 
 from __future__ import annotations
 
@@ -7,6 +7,7 @@ import re
 import uuid
 from decimal import Decimal, InvalidOperation
 
+from babel.numbers import NumberFormatError, parse_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import Field, HiddenField, TextAreaField
@@ -14,17 +15,29 @@ from wtforms.validators import DataRequired, Length, Optional, ValidationError
 from wtforms.widgets import TextInput
 
 from app.forms import Form, GermanDateField, Select, not_before, reasonable_date, text
+from app.i18n import current_locale
 from app.staffing import rules
 from app.staffing.format import QUALIFICATIONS
 
 _GROUPED = re.compile(r"^-?\d{1,3}(\.\d{3})+$")
 
 
-def parse_german_decimal(raw: str) -> Decimal:
-    """'51.000' -> 51000, '51.000,50 €' -> 51000.50, '0,75' -> 0.75, '0.75' -> 0.75.
-    A point is a thousands separator when a comma follows or when it groups three digits
-    ("51.000"); otherwise it is a decimal point."""
+def parse_decimal_input(raw: str, locale: str = "de") -> Decimal:
+    """An amount or FTE share as typed in the interface language.
+
+    German: '51.000' -> 51000, '51.000,50 €' -> 51000.50, '0,75' -> 0.75, '0.75' -> 0.75 (a
+    point is a thousands separator when a comma follows or when it groups three digits).
+    English: '51,000.50' -> 51000.50, '0.75' -> 0.75; ambiguous input is refused rather than
+    read the German way, so that nobody's 51,000 becomes 51."""
     value = raw.replace("€", "").replace("\u00a0", "").replace(" ", "").strip()
+    if not locale.startswith("de"):
+        try:
+            number = parse_decimal(value, locale=locale, strict=True)
+        except NumberFormatError as error:
+            raise InvalidOperation(raw) from error
+        if not number.is_finite():
+            raise InvalidOperation(raw)
+        return number
     if "," in value:
         value = value.replace(".", "").replace(",", ".")
     elif _GROUPED.match(value):
@@ -35,7 +48,7 @@ def parse_german_decimal(raw: str) -> Decimal:
     return number
 
 
-class GermanDecimalField(Field):
+class DecimalInputField(Field):
     widget = TextInput()
 
     def __init__(self, label: str = "", validators=None, places: int = 2, **kwargs) -> None:
@@ -49,6 +62,8 @@ class GermanDecimalField(Field):
         if self.data is None:
             return ""
         text_value = f"{self.data:,.{self.places}f}"  # 51,000.00
+        if not current_locale().startswith("de"):
+            return text_value
         return text_value.replace(",", "_").replace(".", ",").replace("_", ".")
 
     def process_formdata(self, valuelist: list) -> None:
@@ -56,7 +71,7 @@ class GermanDecimalField(Field):
             self.data = None
             return
         try:
-            number = parse_german_decimal(str(valuelist[0]))
+            number = parse_decimal_input(str(valuelist[0]), current_locale())
         except (InvalidOperation, ValueError):
             self.data = None
             raise ValueError(_("Bitte eine Zahl angeben (z. B. 51.000,00).")) from None
@@ -108,18 +123,18 @@ class PeriodForm(Form):
             not_before("starts_on", _l("Das Ende liegt vor dem Beginn.")),
         ],
     )
-    granted_amount = GermanDecimalField(
+    granted_amount = DecimalInputField(
         _l("Bewilligte Fördersumme (€)"),
         [_required_number(_l("Bitte die bewilligte Summe angeben."))],
     )
-    rate_vocational = GermanDecimalField(
+    rate_vocational = DecimalInputField(
         _l(
             "Jahressatz je Vollzeitstelle: %(qualification)s (€)",
             qualification=QUALIFICATIONS["vocational"],
         ),
         [_required_number(_l("Bitte den Jahressatz angeben."))],
     )
-    rate_university = GermanDecimalField(
+    rate_university = DecimalInputField(
         _l(
             "Jahressatz je Vollzeitstelle: %(qualification)s (€)",
             qualification=QUALIFICATIONS["university"],
@@ -129,18 +144,18 @@ class PeriodForm(Form):
 
     RATE_FIELDS = {"vocational": "rate_vocational", "university": "rate_university"}
 
-    def validate_granted_amount(self, field: GermanDecimalField) -> None:
+    def validate_granted_amount(self, field: DecimalInputField) -> None:
         if field.data is not None and not (0 <= field.data < Decimal("10000000000")):
             raise ValidationError(_l("Bitte einen Betrag zwischen 0 und 9.999.999.999 € angeben."))
 
-    def validate_rate_vocational(self, field: GermanDecimalField) -> None:
+    def validate_rate_vocational(self, field: DecimalInputField) -> None:
         _check_rate(field)
 
-    def validate_rate_university(self, field: GermanDecimalField) -> None:
+    def validate_rate_university(self, field: DecimalInputField) -> None:
         _check_rate(field)
 
 
-def _check_rate(field: GermanDecimalField) -> None:
+def _check_rate(field: DecimalInputField) -> None:
     if field.data is not None and not (0 < field.data < Decimal("100000000")):
         raise ValidationError(_l("Bitte einen Jahressatz über 0 € angeben."))
 
@@ -151,7 +166,7 @@ class PositionForm(Form):
     team_id = Select(_l("Team"), coerce=int, choices=[])
     user_id = Select(_l("Stelleninhaber:in"), coerce=int, choices=[])
     label = text(_l("Bezeichnung (bei unbesetzter Stelle)"), 120)
-    fte = GermanDecimalField(
+    fte = DecimalInputField(
         _l("Stellenanteil (VZÄ, z. B. 0,75)"),
         [_required_number(_l("Bitte den Stellenanteil angeben."))],
     )
@@ -174,7 +189,7 @@ class PositionForm(Form):
         render_kw={"rows": "3"},
     )
 
-    def validate_fte(self, field: GermanDecimalField) -> None:
+    def validate_fte(self, field: DecimalInputField) -> None:
         if field.data is not None and not (rules.MIN_FTE <= field.data <= rules.MAX_FTE):
             raise ValidationError(_l("Der Stellenanteil liegt zwischen 0,25 und 1,00 VZÄ."))
 
