@@ -15,7 +15,6 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
 import pytest
-from sqlalchemy import event
 
 from app.appointments import services as appointment_services
 from app.appointments.models import Appointment
@@ -28,28 +27,7 @@ from app.indicators.models import Indicator, IndicatorValue
 from app.officehours.models import OfficeLocation, OfficeSchedule, QueueEntry
 from app.plans.models import Referral
 from app.timeutil import today, utcnow
-
-
-class StatementCounter:
-    """Counts the SQL statements sent through an engine while active."""
-
-    def __init__(self, engine) -> None:
-        self.engine = engine
-        self.statements: list[str] = []
-
-    def _listener(self, conn, cursor, statement, parameters, context, executemany) -> None:
-        self.statements.append(statement)
-
-    def __enter__(self) -> StatementCounter:
-        event.listen(self.engine, "before_cursor_execute", self._listener)
-        return self
-
-    def __exit__(self, *exc) -> None:
-        event.remove(self.engine, "before_cursor_execute", self._listener)
-
-    @property
-    def count(self) -> int:
-        return len(self.statements)
+from tests.contacts_helpers import StatementCounter
 
 
 @pytest.fixture

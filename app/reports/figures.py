@@ -432,11 +432,12 @@ class OfficeHourUse:
         return statistics.median(self.waits) if self.waits else None
 
 
-def office_hours(scope: ReportScope) -> OfficeHourUse:
-    """Check-ins at the scope's office-hour locations in the period and the waiting time from
-    check-in to being called (in whole minutes)."""
-    base = (
-        select(QueueEntry.id)
+def office_hour_entries(scope: ReportScope, *columns) -> Select:
+    """select(columns) over the check-ins of the period at the scope's office-hour locations
+    (for a manager's scope: those the manager called). Figure and drill-down list share it."""
+    stmt = (
+        select(*(columns or (QueueEntry.id,)))
+        .select_from(QueueEntry)
         .join(OfficeLocation, OfficeLocation.id == QueueEntry.location_id)
         .join(Municipality, Municipality.id == OfficeLocation.municipality_id)
         .where(
@@ -445,11 +446,18 @@ def office_hours(scope: ReportScope) -> OfficeHourUse:
         )
     )
     if scope.team_id is not None:
-        base = base.where(Municipality.team_id == scope.team_id)
+        stmt = stmt.where(Municipality.team_id == scope.team_id)
     if scope.municipality_id is not None:
-        base = base.where(OfficeLocation.municipality_id == scope.municipality_id)
+        stmt = stmt.where(OfficeLocation.municipality_id == scope.municipality_id)
     if scope.manager_id is not None:
-        base = base.where(QueueEntry.taken_by_id == scope.manager_id)
+        stmt = stmt.where(QueueEntry.taken_by_id == scope.manager_id)
+    return stmt
+
+
+def office_hours(scope: ReportScope) -> OfficeHourUse:
+    """Check-ins at the scope's office-hour locations in the period and the waiting time from
+    check-in to being called (in whole minutes)."""
+    base = office_hour_entries(scope)
     row = db.session.execute(
         base.with_only_columns(
             func.count(QueueEntry.id),

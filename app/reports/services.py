@@ -22,7 +22,7 @@ from app.contacts.models import Contact, Task, contact_topic_link
 from app.extensions import db
 from app.households.models import Household, Person
 from app.households.rules import ASYLUM_WAIT_MONTHS, add_months
-from app.officehours.models import OfficeLocation, QueueEntry
+from app.officehours.models import QueueEntry
 from app.organisations.models import Municipality, Team
 from app.reports import figures
 from app.reports.figures import ReportScope
@@ -177,19 +177,7 @@ def list_query(
             Task.due_on.is_(None), Task.due_on, Task.id
         )
     elif name == "sprechstunde":
-        stmt = (
-            select(QueueEntry)
-            .join(OfficeLocation, OfficeLocation.id == QueueEntry.location_id)
-            .join(Municipality, Municipality.id == OfficeLocation.municipality_id)
-            .where(
-                Municipality.organisation_id == scope.organisation_id,
-                QueueEntry.day.between(scope.start, scope.end),
-            )
-        )
-        if scope.team_id is not None:
-            stmt = stmt.where(Municipality.team_id == scope.team_id)
-        if scope.municipality_id is not None:
-            stmt = stmt.where(OfficeLocation.municipality_id == scope.municipality_id)
+        stmt = figures.office_hour_entries(scope, QueueEntry)
         return stmt.options(selectinload(QueueEntry.location)).order_by(
             QueueEntry.checked_in_at.desc(), QueueEntry.id.desc()
         )
