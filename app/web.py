@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 import importlib
 
 from flask import Flask, render_template, request, session
@@ -72,10 +73,14 @@ def register_web(app: Flask) -> None:
     login_manager.session_protection = "strong"
 
     @login_manager.user_loader
-    def load_user(user_id: str) -> User | None:
+    def load_user(login_id: str) -> User | None:
+        user_id, _, token = login_id.partition(".")
         if not user_id.isdigit():
             return None
-        return db.session.get(User, int(user_id))
+        user = db.session.get(User, int(user_id))
+        if user is None or not hmac.compare_digest(token, user.session_token or "0"):
+            return None  # signed in before the password changed
+        return user
 
     @app.before_request
     def idle_timeout():

@@ -295,3 +295,29 @@ def test_login_and_account_pages_speak_english(login, county, browser):
     assert "Current password" in page and "Aktuelles Passwort" not in page
     setup = b.get("/account/2fa/setup").get_data(as_text=True)
     assert "Set up two-factor sign-in" in setup and "Schlüssel" not in setup
+
+
+def test_a_new_password_ends_the_other_sessions(app, login, county):
+    """A phone left signed in somewhere is signed out once the password changes; the session
+    that changed it stays signed in."""
+    laptop, lost_phone = login("colleague"), login("colleague")
+    assert lost_phone.get("/account").status_code == 200
+    new = "ein ganz neuer Satz"
+    r = laptop.post(
+        "/account/password", {"current_password": PASSWORD, "password": new, "repeat": new}
+    )
+    assert r.status_code == 302
+    assert laptop.get("/account").status_code == 200
+    gone = lost_phone.get("/account")
+    assert gone.status_code == 302 and "/login" in gone.headers["Location"]
+    assert Browser(app.test_client()).login("colleague", new).status_code == 302
+
+
+def test_a_password_reset_by_the_admin_ends_the_users_sessions(login, county):
+    phone = login("colleague")
+    admin = login("admin")
+    uid = county.users["colleague"].id
+    admin.post(f"/admin/users/{uid}/password", {"password": "ein anderes langes passwort"})
+    gone = phone.get("/account")
+    assert gone.status_code == 302 and "/login" in gone.headers["Location"]
+    assert admin.get("/account").status_code == 200  # the admin's own session is untouched

@@ -120,6 +120,7 @@ def reset_password(user_id: int):
     form.username.data = user.username
     if form.validate_on_submit():
         user.password_hash = services.hash_password(form.password.data)
+        user.end_other_sessions()  # whoever used the old password is signed out
         record("password_reset", "user", user.id)
         db.session.commit()
         flash(_("Passwort für „%(name)s“ neu gesetzt.", name=user.username), "success")

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 from decimal import Decimal
 
@@ -31,6 +32,9 @@ class User(UserMixin, db.Model):
     is_active_account: Mapped[bool] = mapped_column(default=True)
     # Interface language chosen in the profile; None follows the browser (app/i18n.py).
     locale: Mapped[str | None] = mapped_column(String(5))
+    # Part of the login id kept in every session and remember cookie: a new value (password
+    # changed or reset) ends all sessions that were signed in before.
+    session_token: Mapped[str | None] = mapped_column(String(32))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     deactivated_at: Mapped[datetime | None]
 
@@ -40,6 +44,13 @@ class User(UserMixin, db.Model):
     @property
     def is_active(self) -> bool:  # Flask-Login refuses inactive users
         return self.is_active_account
+
+    def get_id(self) -> str:
+        return f"{self.id}.{self.session_token or '0'}"
+
+    def end_other_sessions(self) -> None:
+        """Invalidate every session of this user; the caller signs the current one in again."""
+        self.session_token = secrets.token_hex(16)
 
     @property
     def role_label(self) -> str:

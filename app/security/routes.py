@@ -140,8 +140,10 @@ def change_password():
             form.current_password.errors.append(_("Das aktuelle Passwort ist falsch."))
             return render_template("security/password.html", form=form), 400
         current_user.password_hash = accounts.hash_password(form.password.data)
+        current_user.end_other_sessions()
         record("password_change", "user", current_user.id)
         db.session.commit()
+        login_user(current_user._get_current_object())  # this session stays signed in
         flash(_("Ihr Passwort wurde geändert."), "success")
         return redirect(url_for(".account"))
     return render_template("security/password.html", form=form)
