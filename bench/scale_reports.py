@@ -229,17 +229,17 @@ def main() -> None:
     ]
     twelve = "period=last_12_months"
     pages += [
-        ("admin", "dashboard page, organisation, last 12 months", f"/berichte?{twelve}"),
-        ("lead", "dashboard page, own team, last 12 months", f"/berichte?{twelve}"),
+        ("admin", "dashboard page, organisation, last 12 months", f"/reports?{twelve}"),
+        ("lead", "dashboard page, own team, last 12 months", f"/reports?{twelve}"),
         (
             "admin",
             "dashboard XLSX export, organisation",
-            f"/berichte/export/dashboard.xlsx?{twelve}",
+            f"/reports/export/dashboard.xlsx?{twelve}",
         ),
         (
             "admin",
             "indicator distribution CSV, organisation",
-            f"/berichte/export/kennzahlen.csv?{twelve}",
+            f"/reports/export/indicators.csv?{twelve}",
         ),
         (
             "admin",

@@ -35,7 +35,7 @@ def numbers(html: str) -> dict[str, str]:
 
 
 def test_team_lead_sees_own_team_figures(world, login):
-    page = login("lead").get(f"/berichte?{PERIOD}")
+    page = login("lead").get(f"/reports?{PERIOD}")
     assert page.status_code == 200
     html = page.get_data(as_text=True)
     cards = numbers(html)
@@ -56,16 +56,14 @@ def test_team_lead_sees_own_team_figures(world, login):
 
 def test_admin_sees_organisation_and_can_filter(world, login):
     admin = login("admin")
-    cards = numbers(admin.get(f"/berichte?{PERIOD}").get_data(as_text=True))
+    cards = numbers(admin.get(f"/reports?{PERIOD}").get_data(as_text=True))
     assert cards["Personen in Kontakt"] == "10"
     assert cards["Beratungskontakte"] == "14"
     team_b = world.county.team_b.id
-    cards = numbers(admin.get(f"/berichte?{PERIOD}&team_id={team_b}").get_data(as_text=True))
+    cards = numbers(admin.get(f"/reports?{PERIOD}&team_id={team_b}").get_data(as_text=True))
     assert cards["Personen in Kontakt"] == "1"
     town_a = world.county.town_a.id
-    cards = numbers(
-        admin.get(f"/berichte?{PERIOD}&municipality_id={town_a}").get_data(as_text=True)
-    )
+    cards = numbers(admin.get(f"/reports?{PERIOD}&municipality_id={town_a}").get_data(as_text=True))
     assert cards["Personen in Kontakt"] == "9"
 
 
@@ -73,32 +71,32 @@ def test_team_lead_cannot_see_another_team(world, login):
     lead = login("lead")
     team_b = world.county.team_b.id
     town_b = world.county.town_b.id
-    assert lead.get(f"/berichte?{PERIOD}&team_id={team_b}").status_code == 404
-    assert lead.get(f"/berichte?{PERIOD}&municipality_id={town_b}").status_code == 404
-    assert lead.get(f"/berichte/liste/personen?{PERIOD}&team_id={team_b}").status_code == 404
-    url = f"/berichte/export/statistik.csv?{PERIOD}&team_id={team_b}"
+    assert lead.get(f"/reports?{PERIOD}&team_id={team_b}").status_code == 404
+    assert lead.get(f"/reports?{PERIOD}&municipality_id={town_b}").status_code == 404
+    assert lead.get(f"/reports/list/personen?{PERIOD}&team_id={team_b}").status_code == 404
+    url = f"/reports/export/statistics.csv?{PERIOD}&team_id={team_b}"
     assert lead.get(url).status_code == 404
     # Another organisation's team is out of reach for its admin too.
     town_team = world.county.town_team.id
-    assert login("admin").get(f"/berichte?team_id={town_team}").status_code == 404
+    assert login("admin").get(f"/reports?team_id={town_team}").status_code == 404
     # Nonsense parameters fall back to the defaults instead of failing.
-    assert lead.get("/berichte?team_id=abc&date_from=32.13.2025").status_code == 200
+    assert lead.get("/reports?team_id=abc&date_from=32.13.2025").status_code == 200
 
 
 def test_other_roles_are_refused(world, login):
     for user in ("manager", "frontdesk", "volunteer"):
-        assert login(user).get("/berichte").status_code == 403, user
+        assert login(user).get("/reports").status_code == 403, user
 
 
 def test_bad_dates_give_german_messages(world, login):
-    html = login("lead").get("/berichte?date_from=31.12.2025&date_to=01.01.2025")
+    html = login("lead").get("/reports?date_from=31.12.2025&date_to=01.01.2025")
     assert "„Bis“ liegt vor „Von“." in html.get_data(as_text=True)
-    html = login("lead").get("/berichte?date_from=99.99.2025").get_data(as_text=True)
+    html = login("lead").get("/reports?date_from=99.99.2025").get_data(as_text=True)
     assert "Bitte ein gültiges Datum angeben (TT.MM.JJJJ)." in html
 
 
 def test_htmx_request_returns_the_fragment(world, login):
-    response = login("lead").htmx_get(f"/berichte?{PERIOD}", target="dashboard")
+    response = login("lead").htmx_get(f"/reports?{PERIOD}", target="dashboard")
     html = response.get_data(as_text=True)
     assert '<section id="dashboard"' in html
     assert "<html" not in html and "<form" not in html
@@ -107,21 +105,21 @@ def test_htmx_request_returns_the_fragment(world, login):
 
 def test_drilldown_lists_show_the_records_behind_the_figures(world, login):
     lead = login("lead")
-    html = lead.get(f"/berichte/liste/einzelpersonen?{PERIOD}").get_data(as_text=True)
+    html = lead.get(f"/reports/list/einzelpersonen?{PERIOD}").get_data(as_text=True)
     assert "3 Einträge" in html
     assert html.count("/persons/") == 3
-    html = lead.get(f"/berichte/liste/kontakte?{PERIOD}&setting=home_visit").get_data(as_text=True)
+    html = lead.get(f"/reports/list/kontakte?{PERIOD}&setting=home_visit").get_data(as_text=True)
     assert "4 Einträge" in html
-    html = lead.get(f"/berichte/liste/familien?{PERIOD}").get_data(as_text=True)
+    html = lead.get(f"/reports/list/familien?{PERIOD}").get_data(as_text=True)
     assert "2 Einträge" in html and "Family0" in html
-    html = lead.get(f"/berichte/liste/ueberfaellig?{PERIOD}").get_data(as_text=True)
+    html = lead.get(f"/reports/list/ueberfaellig?{PERIOD}").get_data(as_text=True)
     overdue = figures.tasks(world.team_a(), today()).overdue
     assert overdue == 2  # due 9 and 10 January 2026
     assert f"{overdue} Einträge" in html and "fällig 09.01.2026" in html
-    assert lead.get("/berichte/liste/unbekannt").status_code == 404
+    assert lead.get("/reports/list/unbekannt").status_code == 404
     # The admin's organisation-wide list has team B's person, the lead's does not.
-    admin_html = login("admin").get(f"/berichte/liste/personen?{PERIOD}").get_data(as_text=True)
-    lead_html = lead.get(f"/berichte/liste/personen?{PERIOD}").get_data(as_text=True)
+    admin_html = login("admin").get(f"/reports/list/personen?{PERIOD}").get_data(as_text=True)
+    lead_html = lead.get(f"/reports/list/personen?{PERIOD}").get_data(as_text=True)
     assert "Farid" in admin_html and "Farid" not in lead_html
     assert "10 Einträge" in admin_html and "9 Einträge" in lead_html
 
@@ -137,12 +135,12 @@ def test_drilldown_counts_match_the_figures(world, login):
         "sprechstunde": figures.office_hours(scope).checkins,
     }
     for name, count in expected.items():
-        html = lead.get(f"/berichte/liste/{name}?{PERIOD}").get_data(as_text=True)
+        html = lead.get(f"/reports/list/{name}?{PERIOD}").get_data(as_text=True)
         assert f"{count} Einträge" in html, name
 
 
 def test_dashboard_xlsx_matches_the_figures(world, login):
-    response = login("lead").get(f"/berichte/export/dashboard.xlsx?{PERIOD}")
+    response = login("lead").get(f"/reports/export/dashboard.xlsx?{PERIOD}")
     assert response.status_code == 200
     assert response.mimetype == exports.XLSX_MIMETYPE
     sheet = load_workbook(io.BytesIO(response.data)).active
@@ -206,7 +204,7 @@ def _indicator_values(world):
 
 def test_indicator_distribution_csv_uses_the_as_of_rule(world, login):
     _, codes, _ = _indicator_values(world)
-    url = f"/berichte/export/kennzahlen.csv?{PERIOD}&on=31.12.2025"
+    url = f"/reports/export/indicators.csv?{PERIOD}&on=31.12.2025"
     response = login("lead").get(url)
     assert response.status_code == 200
     rows = list(
@@ -232,7 +230,7 @@ def test_indicator_distribution_csv_uses_the_as_of_rule(world, login):
     assert restricted and not restricted & {r[1] for r in rows[1:]}
     # the next year, the later change holds
     later = login("lead").get(
-        "/berichte/export/kennzahlen.xlsx?date_from=01.01.2026&date_to=31.12.2026&on=31.03.2026"
+        "/reports/export/indicators.xlsx?date_from=01.01.2026&date_to=31.12.2026&on=31.03.2026"
     )
     sheet = load_workbook(io.BytesIO(later.data)).active
     later_total = {
@@ -246,8 +244,8 @@ def test_indicator_distribution_csv_uses_the_as_of_rule(world, login):
 def test_pseudonymised_export_has_no_names_and_stable_ids(world, login, app):
     _indicator_values(world)
     lead = login("lead")
-    first = lead.get(f"/berichte/export/statistik.csv?{PERIOD}").get_data(as_text=True)
-    second = lead.get(f"/berichte/export/statistik.csv?{PERIOD}").get_data(as_text=True)
+    first = lead.get(f"/reports/export/statistics.csv?{PERIOD}").get_data(as_text=True)
+    second = lead.get(f"/reports/export/statistics.csv?{PERIOD}").get_data(as_text=True)
     assert first == second
     rows = list(csv.reader(io.StringIO(first.lstrip("\ufeff")), delimiter=";"))
     header, body = rows[0], rows[1:]
@@ -275,14 +273,14 @@ def test_pseudonymised_export_has_no_names_and_stable_ids(world, login, app):
 @pytest.mark.parametrize(
     "url",
     [
-        f"/berichte?{PERIOD}",
-        f"/berichte/liste/personen?{PERIOD}",
-        f"/berichte/liste/kontakte?{PERIOD}",
-        f"/berichte/liste/aufgaben?{PERIOD}",
-        f"/berichte/liste/sprechstunde?{PERIOD}",
-        f"/berichte/export/dashboard.xlsx?{PERIOD}",
-        f"/berichte/export/kennzahlen.csv?{PERIOD}",
-        f"/berichte/export/statistik.xlsx?{PERIOD}",
+        f"/reports?{PERIOD}",
+        f"/reports/list/personen?{PERIOD}",
+        f"/reports/list/kontakte?{PERIOD}",
+        f"/reports/list/aufgaben?{PERIOD}",
+        f"/reports/list/sprechstunde?{PERIOD}",
+        f"/reports/export/dashboard.xlsx?{PERIOD}",
+        f"/reports/export/indicators.csv?{PERIOD}",
+        f"/reports/export/statistics.xlsx?{PERIOD}",
     ],
 )
 def test_statements_do_not_grow_with_the_data(url, county, make, login):
@@ -304,7 +302,7 @@ def test_statements_do_not_grow_with_the_data(url, county, make, login):
 
 
 def test_caseload_links_to_each_teams_eligible_persons(world, login):
-    html = login("admin").get(f"/berichte?{PERIOD}").get_data(as_text=True)
+    html = login("admin").get(f"/reports?{PERIOD}").get_data(as_text=True)
     table = html.split('id="chart-caseload"', 1)[1].split("</figure>", 1)[0]
     links = re.findall(r'href="([^"]+)"', table)
     assert len(links) == 2
@@ -319,7 +317,7 @@ def test_caseload_links_to_each_teams_eligible_persons(world, login):
 def test_dashboard_stays_within_the_page_weight_budget(world, login):
     from app.pageweight import FIRST_ROUND_TRIP, measure
 
-    weight = measure(login("admin").client.get, f"/berichte?{PERIOD}")
+    weight = measure(login("admin").client.get, f"/reports?{PERIOD}")
     assert weight.html_bytes < weight.html_raw_bytes
     assert weight.html_bytes <= FIRST_ROUND_TRIP, weight.html_bytes
 
@@ -338,14 +336,14 @@ def test_household_indicator_counts_for_every_member(world, login):
         )
     )
     db.session.commit()
-    response = login("lead").get(f"/berichte/export/kennzahlen.csv?{PERIOD}")
+    response = login("lead").get(f"/reports/export/indicators.csv?{PERIOD}")
     rows = list(
         csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";")
     )
     total = {r[4]: int(r[7]) for r in rows[1:] if r[1] == "child_benefit" and r[5] == "Insgesamt"}
     assert total == {"ja": 3, "(kein Wert)": 12 - 3}  # the family's three members
     # before the value's date nobody has one
-    early = login("lead").get(f"/berichte/export/kennzahlen.csv?{PERIOD}&on=31.01.2025")
+    early = login("lead").get(f"/reports/export/indicators.csv?{PERIOD}&on=31.01.2025")
     assert "child_benefit;Kindergeld;true" not in early.get_data(as_text=True)
 
 
@@ -353,22 +351,22 @@ def test_drilldown_htmx_returns_the_list_fragment_and_pages(world, county, make,
     for copy in range(6):  # 9 + 6 * 5 = 39 persons in contact: two pages
         _more(county, make, copy)
     lead = login("lead")
-    fragment = lead.htmx_get(f"/berichte/liste/personen?{PERIOD}", target="report-list")
+    fragment = lead.htmx_get(f"/reports/list/personen?{PERIOD}", target="report-list")
     html = fragment.get_data(as_text=True)
     assert "<html" not in html and "39 Einträge" in html
     assert html.count("/persons/") == 25
-    second = lead.get(f"/berichte/liste/personen?{PERIOD}&page=2").get_data(as_text=True)
+    second = lead.get(f"/reports/list/personen?{PERIOD}&page=2").get_data(as_text=True)
     assert second.count("/persons/") == 14
 
 
 def test_every_export_is_audited(world, login):
     lead = login("lead")
     for url in (
-        f"/berichte/export/dashboard.xlsx?{PERIOD}",
-        f"/berichte/export/kennzahlen.csv?{PERIOD}&on=30.06.2025",
-        f"/berichte/export/kennzahlen.xlsx?{PERIOD}",
-        f"/berichte/export/statistik.csv?{PERIOD}",
-        f"/berichte/export/statistik.xlsx?{PERIOD}",
+        f"/reports/export/dashboard.xlsx?{PERIOD}",
+        f"/reports/export/indicators.csv?{PERIOD}&on=30.06.2025",
+        f"/reports/export/indicators.xlsx?{PERIOD}",
+        f"/reports/export/statistics.csv?{PERIOD}",
+        f"/reports/export/statistics.xlsx?{PERIOD}",
     ):
         assert lead.get(url).status_code == 200, url
     events = db.session.scalars(
@@ -383,4 +381,4 @@ def test_every_export_is_audited(world, login):
     ]
     assert "as of 2025-06-30" in events[1].detail
     assert all(f"team {world.county.team_a.id}" in e.detail for e in events)
-    assert login("lead").get(f"/berichte/export/kennzahlen.pdf?{PERIOD}").status_code == 404
+    assert login("lead").get(f"/reports/export/indicators.pdf?{PERIOD}").status_code == 404

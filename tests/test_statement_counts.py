@@ -237,10 +237,10 @@ def _pages(grower: Grower) -> dict[str, tuple]:
         "office-hour queue": ("manager", f"/officehours/locations/{grower.location.id}/queue"),
         "search": ("manager", "/search", {"q": "Person"}),
         "finder": ("", f"/zustaendigkeit?municipality_id={county.town_a.id}"),
-        "dashboard (admin)": ("admin", f"/berichte?{TWELVE}"),
-        "dashboard (team lead)": ("lead", f"/berichte?{TWELVE}"),
-        "dashboard export": ("admin", f"/berichte/export/dashboard.xlsx?{TWELVE}"),
-        "indicator distribution export": ("admin", f"/berichte/export/kennzahlen.csv?{TWELVE}"),
+        "dashboard (admin)": ("admin", f"/reports?{TWELVE}"),
+        "dashboard (team lead)": ("lead", f"/reports?{TWELVE}"),
+        "dashboard export": ("admin", f"/reports/export/dashboard.xlsx?{TWELVE}"),
+        "indicator distribution export": ("admin", f"/reports/export/indicators.csv?{TWELVE}"),
         "experience report PDF": ("admin", f"/reports/experience.pdf?year={today().year}"),
     }
 

@@ -144,7 +144,7 @@ def _charts(data: figures.Dashboard, q: dict) -> dict[str, charts.Chart]:
     }
 
 
-@bp.get("/berichte")
+@bp.get("/reports")
 @reports_required
 def dashboard():
     form, scope, label = _request_scope()
@@ -163,7 +163,7 @@ def dashboard():
     )
 
 
-@bp.get("/berichte/liste/<figure>")
+@bp.get("/reports/list/<figure>")
 @reports_required
 def drilldown(figure: str):
     spec = services.LISTS.get(figure)
@@ -226,7 +226,7 @@ def _audit(kind: str, scope: figures.ReportScope, fmt: str, extra: str = "") -> 
     db.session.commit()
 
 
-@bp.get("/berichte/export/dashboard.xlsx")
+@bp.get("/reports/export/dashboard.xlsx")
 @reports_required
 def export_dashboard():
     _, scope, label = _request_scope()
@@ -236,7 +236,7 @@ def export_dashboard():
     return _download(body, f"berichte-{scope.start:%Y%m%d}-{scope.end:%Y%m%d}", "xlsx")
 
 
-@bp.get("/berichte/export/kennzahlen.<fmt>")
+@bp.get("/reports/export/indicators.<fmt>")
 @reports_required
 def export_distribution(fmt: str):
     if fmt not in ("csv", "xlsx"):
@@ -250,7 +250,7 @@ def export_distribution(fmt: str):
     return _download(body, name, fmt)
 
 
-@bp.get("/berichte/export/statistik.<fmt>")
+@bp.get("/reports/export/statistics.<fmt>")
 @reports_required
 def export_pseudonymised(fmt: str):
     if fmt not in ("csv", "xlsx"):

@@ -19,7 +19,7 @@ CHARTS_JS = """
 def test_dashboard_fits_a_360px_phone(phone, county, make):
     build(county, make)
     sign_in(phone, "lead", PASSWORD)
-    response = phone.goto("/berichte?date_from=01.01.2025&date_to=31.12.2025")
+    response = phone.goto("/reports?date_from=01.01.2025&date_to=31.12.2025")
     assert response.status == 200
     assert phone.evaluate("document.documentElement.scrollWidth") <= 360
     charts = phone.evaluate(CHARTS_JS)
@@ -42,7 +42,7 @@ def test_dashboard_fits_a_360px_phone(phone, county, make):
 def test_filter_swaps_the_figures_with_htmx(phone, county, make):
     build(county, make)
     sign_in(phone, "admin", PASSWORD)
-    phone.goto("/berichte?date_from=01.01.2025&date_to=31.12.2025")
+    phone.goto("/reports?date_from=01.01.2025&date_to=31.12.2025")
     phone.wait_for_selector("#dashboard >> text=Personen in Kontakt")
     before = phone.inner_text("#dashboard .stats li:first-child strong")
     assert before == "10"
@@ -68,11 +68,11 @@ def test_dashboard_and_a_list_have_no_serious_accessibility_violations(
         sign_in(page, "lead", PASSWORD)
         problems = {}
         for url in (
-            "/berichte?date_from=01.01.2025&date_to=31.12.2025",
-            "/berichte/liste/kontakte?date_from=01.01.2025&date_to=31.12.2025",
+            "/reports?date_from=01.01.2025&date_to=31.12.2025",
+            "/reports/list/kontakte?date_from=01.01.2025&date_to=31.12.2025",
         ):
             page.goto(url)
-            if "liste" not in url:
+            if "/list/" not in url:
                 page.click("#chart-topics summary")  # the numbers table is audited too
             problems[url] = violations(page)
         assert {url: v for url, v in problems.items() if v} == {}
