@@ -40,10 +40,10 @@ def test_columns_share_the_width_and_stand_on_one_baseline():
 
 
 def test_german_number_format():
-    assert charts.number_de(1234567) == "1.234.567"
-    assert charts.number_de(4.5, 1) == "4,5"
-    assert charts.number_de(None) == "–"
-    assert charts.percent_de(1 / 3) == "33 %"
+    assert charts.local_number(1234567) == "1.234.567"
+    assert charts.local_number(4.5, 1) == "4,5"
+    assert charts.local_number(None) == "–"
+    assert charts.local_percent(1 / 3) == "33 %"
 
 
 def test_macro_renders_accessible_svg_with_a_table(app):

@@ -382,3 +382,17 @@ def test_every_export_is_audited(world, login):
     assert "as of 2025-06-30" in events[1].detail
     assert all(f"team {world.county.team_a.id}" in e.detail for e in events)
     assert login("lead").get(f"/reports/export/indicators.pdf?{PERIOD}").status_code == 404
+
+
+def test_dashboard_speaks_the_interface_language(world, login):
+    """Same figures; labels, dates, decimal signs and percentages follow the locale."""
+    page = login("lead").get(f"/reports?{PERIOD}", headers={"Accept-Language": "en"})
+    cards = numbers(page.get_data(as_text=True))
+    assert cards["Persons in contact"] == "9"
+    assert cards["of which single persons"] == "3 (33%)"
+    assert cards["Eligible on Dec 31, 2025"] == "11"
+    assert cards["per family household (2)"] == "4.5"
+    assert cards["Ratio of families to single persons"] == "4.5 : 1"
+    german = numbers(login("lead").get(f"/reports?{PERIOD}").get_data(as_text=True))
+    assert german["je Familienhaushalt (2)"] == "4,5"
+    assert german["davon Einzelpersonen"] == "3 (33 %)"

@@ -8,8 +8,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from babel.numbers import format_decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+
+from app.i18n import current_locale
 
 WIDTH = 320
 VALUE_ROOM = 56  # right of the longest bar, for its value
@@ -32,16 +35,29 @@ MONTHS = (
 )
 
 
-def number_de(value: float | int | None, digits: int = 0) -> str:
-    """German number format: 1.234 or 4,5; "–" for no value."""
+def _locale() -> str:
+    try:
+        return current_locale()
+    except RuntimeError:  # outside a request or app (unit tests of the geometry)
+        return "de"
+
+
+def local_number(value: float | int | None, digits: int = 0) -> str:
+    """A figure in the interface language: 1.234 / 4,5 in German, 1,234 / 4.5 in English;
+    "–" for no value."""
     if value is None:
         return "–"
     text = f"{value:,.{digits}f}"
-    return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    if _locale().startswith("de"):
+        return text.replace(",", "\u2009").replace(".", ",").replace("\u2009", ".")
+    return format_decimal(value, "#,##0" + ("." + "0" * digits if digits else ""), locale=_locale())
 
 
-def percent_de(value: float | None) -> str:
-    return "–" if value is None else f"{number_de(value * 100)} %"
+def local_percent(value: float | None) -> str:
+    if value is None:
+        return "–"
+    number = local_number(value * 100)
+    return f"{number} %" if _locale().startswith("de") else f"{number}%"
 
 
 @dataclass(frozen=True)
@@ -103,7 +119,7 @@ def bar_chart(
             Bar(
                 label=label,
                 value=value,
-                display=number_de(value, digits),
+                display=local_number(value, digits),
                 href=href,
                 x=0,
                 y=top + 16,
@@ -149,7 +165,7 @@ def column_chart(
             Bar(
                 label=label,
                 value=value,
-                display=number_de(value),
+                display=local_number(value),
                 href=href,
                 x=round(x, 1),
                 y=round(top + COLUMN_HEIGHT - height, 1),

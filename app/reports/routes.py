@@ -125,7 +125,7 @@ def _charts(data: figures.Dashboard, q: dict) -> dict[str, charts.Chart]:
         _("Berechtigte je VZÄ nach Team"),
         [
             (
-                _("%(team)s (%(fte)s VZÄ)", team=t.team, fte=charts.number_de(t.fte, 2)),
+                _("%(team)s (%(fte)s VZÄ)", team=t.team, fte=charts.local_number(t.fte, 2)),
                 t.per_fte or 0,
                 url_for("reports.drilldown", figure="berechtigte", **team_query(t.team_id)),
             )
@@ -158,8 +158,8 @@ def dashboard():
         q=q,
         label=label,
         charts=_charts(data, q),
-        number=charts.number_de,
-        percent=charts.percent_de,
+        number=charts.local_number,
+        percent=charts.local_percent,
     )
 
 
