@@ -16,7 +16,7 @@ from app.officehours.models import (
     OfficeSchedule,
     QueueEntry,
 )
-from app.timeutil import today, utcnow
+from app.timeutil import to_local, today, utcnow
 
 
 @dataclass
@@ -50,7 +50,11 @@ def build_world(county) -> World:
     )
     db.session.add_all([location, schedule, exception])
     db.session.flush()
-    start = utcnow().replace(second=0, microsecond=0) + timedelta(hours=1)
+    # An hour from now, unless that is already tomorrow in Berlin (tests run after 23:00):
+    # then an hour ago. Check-in by code and the day views need the appointment today.
+    now = utcnow().replace(second=0, microsecond=0)
+    later = now + timedelta(hours=1)
+    start = later if to_local(later).date() == to_local(now).date() else now - timedelta(hours=1)
     appointment = Appointment(
         household=county.household_a,
         manager=users["manager"],
