@@ -120,6 +120,9 @@ def test_signed_out_entries_stay_until_signed_in(phone_without_worker, county, c
     page.click("[data-outbox-send]")
     page.wait_for_selector("#outbox li:has-text('bitte neu anmelden')")
     assert "Nach Ablauf der Sitzung" not in notes()
+    # A request of the old page still in flight could set a fresh session cookie after the
+    # login form was served (its CSRF token then no longer matches): let it finish first.
+    page.wait_for_load_state("networkidle")
     sign_in(page, "manager", PASSWORD)  # entries survive the login page...
     # ...and are sent from the first page after it.
     wait_until_outbox_empty(page)
