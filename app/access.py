@@ -34,6 +34,9 @@ def role_required(*allowed: str) -> Callable:
 
 case_data_required = role_required(*roles.CASE_ROLES)
 admin_required = role_required(roles.ADMIN)
+# Team leads (for their own team) and admins (for the organisation): figures, staffing, office
+# hours' set-up. Each view still narrows what it shows to the user's scope.
+leads_required = role_required(roles.ADMIN, roles.TEAM_LEAD)
 
 
 def household_scope(user: User, stmt: Select) -> Select:

@@ -19,7 +19,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from app.access import case_data_required, household_or_404, role_required
+from app.access import (
+    admin_required,
+    case_data_required,
+    household_or_404,
+    leads_required,
+)
 from app.accounts import roles
 from app.appointments.services import AppointmentError, contact_link, managers_for
 from app.audit.services import record
@@ -48,8 +53,6 @@ from app.timeutil import to_local, today, utcnow
 
 bp = Blueprint("officehours", __name__)
 
-maintainer_required = role_required(roles.ADMIN, roles.TEAM_LEAD)
-admin_required = role_required(roles.ADMIN)
 POLL_SECONDS = 5
 
 
@@ -87,7 +90,7 @@ def _location_form(location: OfficeLocation | None = None) -> LocationForm:
 
 
 @bp.route("/officehours/locations/new", methods=["GET", "POST"])
-@maintainer_required
+@leads_required
 def location_new():
     form = _location_form()
     if form.validate_on_submit():
@@ -106,7 +109,7 @@ _LOC_FIELDS = ("name", "room", "street", "postcode", "municipality_id", "active"
 
 
 @bp.route("/officehours/locations/<int:location_id>/edit", methods=["GET", "POST"])
-@maintainer_required
+@leads_required
 def location_edit(location_id: int):
     location = _location_or_404(location_id)
     form = _location_form(location)
@@ -130,7 +133,7 @@ def location(location_id: int):
 
 
 @bp.route("/officehours/locations/<int:location_id>/schedules/new", methods=["GET", "POST"])
-@maintainer_required
+@leads_required
 def schedule_new(location_id: int):
     location = _location_or_404(location_id)
     form = ScheduleForm()
@@ -172,7 +175,7 @@ _SCHEDULE_FIELDS = (
 
 
 @bp.post("/officehours/schedules/<int:schedule_id>/delete")
-@maintainer_required
+@leads_required
 def schedule_delete(schedule_id: int):
     schedule = db.session.get(OfficeSchedule, schedule_id)
     if schedule is None or services.location_for(current_user, schedule.location_id) is None:
@@ -188,7 +191,7 @@ def schedule_delete(schedule_id: int):
 
 
 @bp.route("/officehours/locations/<int:location_id>/exceptions/new", methods=["GET", "POST"])
-@maintainer_required
+@leads_required
 def exception_new(location_id: int):
     location = _location_or_404(location_id)
     form = ExceptionForm()
@@ -207,7 +210,7 @@ def exception_new(location_id: int):
 
 
 @bp.post("/officehours/exceptions/<int:exception_id>/delete")
-@maintainer_required
+@leads_required
 def exception_delete(exception_id: int):
     item = db.session.get(OfficeException, exception_id)
     if item is None or services.location_for(current_user, item.location_id) is None:

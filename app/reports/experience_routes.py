@@ -12,8 +12,7 @@ from wtforms import IntegerField, TextAreaField
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import HiddenInput
 
-from app.access import role_required
-from app.accounts import roles
+from app.access import admin_required, leads_required
 from app.audit.services import record
 from app.contacts.choices import SETTINGS
 from app.extensions import db
@@ -25,8 +24,6 @@ from app.timeutil import today
 
 bp = Blueprint("experience", __name__)
 
-readers_required = role_required(roles.ADMIN, roles.TEAM_LEAD)
-admin_required = role_required(roles.ADMIN)
 FIRST_YEAR = 2016  # the programme began with the Pakt für Integration in 2017
 
 
@@ -70,7 +67,7 @@ def _scope():
 
 
 @bp.get("/reports/experience")
-@readers_required
+@leads_required
 def index():
     scope = _scope()
     year = scope.start.year
@@ -125,7 +122,7 @@ def save_texts():
 
 
 @bp.get("/reports/experience.pdf")
-@readers_required
+@leads_required
 def pdf():
     scope = _scope()
     report = experience.build_report(current_user, scope, today())

@@ -8,7 +8,7 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import role_required
+from app.access import leads_required
 from app.accounts import roles
 from app.audit.services import record
 from app.contacts import choices as contact_choices
@@ -18,7 +18,6 @@ from app.reports.forms import AsOfForm, ReportFilterForm
 from app.timeutil import today
 
 bp = Blueprint("reports", __name__)
-reports_required = role_required(*services.REPORT_ROLES)
 PER_PAGE = 25
 
 
@@ -145,7 +144,7 @@ def _charts(data: figures.Dashboard, q: dict) -> dict[str, charts.Chart]:
 
 
 @bp.get("/reports")
-@reports_required
+@leads_required
 def dashboard():
     form, scope, label = _request_scope()
     data = figures.dashboard(scope, today())
@@ -164,7 +163,7 @@ def dashboard():
 
 
 @bp.get("/reports/list/<figure>")
-@reports_required
+@leads_required
 def drilldown(figure: str):
     spec = services.LISTS.get(figure)
     if spec is None:
@@ -227,7 +226,7 @@ def _audit(kind: str, scope: figures.ReportScope, fmt: str, extra: str = "") -> 
 
 
 @bp.get("/reports/export/dashboard.xlsx")
-@reports_required
+@leads_required
 def export_dashboard():
     _, scope, label = _request_scope()
     data = figures.dashboard(scope, today())
@@ -237,7 +236,7 @@ def export_dashboard():
 
 
 @bp.get("/reports/export/indicators.<fmt>")
-@reports_required
+@leads_required
 def export_distribution(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
@@ -251,7 +250,7 @@ def export_distribution(fmt: str):
 
 
 @bp.get("/reports/export/statistics.<fmt>")
-@reports_required
+@leads_required
 def export_pseudonymised(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)

@@ -9,7 +9,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 from sqlalchemy import select
 
-from app.access import role_required
+from app.access import admin_required, leads_required
 from app.accounts import roles
 from app.accounts.models import User
 from app.audit.services import record
@@ -35,10 +35,6 @@ def _qualifications() -> dict:
     return {"qualifications": QUALIFICATIONS}
 
 
-readers_required = role_required(roles.ADMIN, roles.TEAM_LEAD)
-admin_required = role_required(roles.ADMIN)
-
-
 def _day() -> date:
     try:
         return date.fromisoformat(request.args.get("on", ""))
@@ -57,7 +53,7 @@ def _selected_period(periods: list[FundingPeriod], on: date) -> FundingPeriod | 
 
 
 @bp.get("/staffing")
-@readers_required
+@leads_required
 def overview():
     on = _day()
     periods = services.periods_for(current_user)
@@ -78,7 +74,7 @@ def overview():
 
 
 @bp.get("/staffing/positions")
-@readers_required
+@leads_required
 def positions():
     on = _day()
     periods = services.periods_for(current_user)
