@@ -1,9 +1,10 @@
-"""Flask CLI commands: demo data and audit-chain verification."""
+"""Flask CLI commands: demo data, translations, report rollups and audit-chain verification."""
 
 from __future__ import annotations
 
 import click
 from flask import Flask, current_app
+from sqlalchemy import func, select
 
 from app.extensions import db
 
@@ -22,6 +23,21 @@ def register_cli(app: Flask) -> None:
             click.echo(f"{locale}: {len(gaps)} without translation")
             for gap in gaps:
                 click.echo(f"  {gap}")
+
+    @app.cli.group("reports")
+    def reports() -> None:
+        """Report upkeep."""
+
+    @reports.command("rebuild-rollups")
+    def reports_rebuild_rollups() -> None:
+        """Recompute the report rollups from the contacts (after loading contacts in bulk)."""
+        from app.reports import rollups
+
+        with db.engine.begin() as conn:
+            rollups.rebuild(conn)
+            for table in rollups.TABLES:
+                count = conn.scalar(select(func.count()).select_from(table))
+                click.echo(f"{table.name}: {count} rows")
 
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database has data.")

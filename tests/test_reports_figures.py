@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import random
+import statistics
+from collections import Counter
 from datetime import date
 from decimal import Decimal
 
@@ -108,7 +111,7 @@ def test_caseload_per_fte_by_team(world):
 def test_office_hour_use(world):
     use = figures.office_hours(world.team_a())
     assert (use.checkins, use.seen, use.left) == (3, 2, 1)
-    assert use.waits == (10, 30)
+    assert use.wait_counts == ((10, 1), (30, 1))
     assert use.average_wait == pytest.approx(20)
     assert use.median_wait == pytest.approx(20)
     organisation = figures.office_hours(world.scope())
@@ -155,3 +158,15 @@ def test_dashboard_statements_do_not_grow_with_data(county, make):
         bigger = figures.dashboard(small.team_a(), TASK_DAY)
     assert bigger.reach.persons == 9 + 6 * 5
     assert counter.count == few
+
+
+def test_wait_average_and_median_from_the_minute_histogram():
+    rng = random.Random(7)
+    for _ in range(50):
+        waits = sorted(rng.randint(0, 90) for _ in range(rng.randint(1, 12)))
+        histogram = tuple(sorted(Counter(waits).items()))
+        use = figures.OfficeHourUse(len(waits), len(waits), 0, histogram)
+        assert use.median_wait == pytest.approx(statistics.median(waits))
+        assert use.average_wait == pytest.approx(statistics.fmean(waits))
+    nobody = figures.OfficeHourUse(0, 0, 0, ())
+    assert (nobody.median_wait, nobody.average_wait) == (None, None)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from datetime import date, datetime
 from typing import Any
 
-from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -51,6 +51,13 @@ class Contact(db.Model):
         Index("ix_contact_household_occurred", "household_id", "occurred_at"),
         # Reports: an organisation's contacts in a period (migration 0007_reports).
         Index("ix_contact_occurred_at", "occurred_at"),
+        # Reports: the few deleted contacts, whose tasks do not count (migration 0012).
+        Index(
+            "ix_contact_deleted",
+            "id",
+            postgresql_where=text("deleted_at IS NOT NULL"),
+            sqlite_where=text("deleted_at IS NOT NULL"),
+        ),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

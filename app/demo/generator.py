@@ -462,5 +462,8 @@ def build_demo_county(seed: int = 2018, password_method: str = "scrypt") -> Demo
 
     county_staff = [u for u in staff if u.organisation_id == county.id]
     build_staffing(random.Random(seed + 2), builder.today, county, county_staff)
+    from app.reports import rollups
+
+    rollups.rebuild(db.session.connection())  # the contacts went in as bulk inserts
     db.session.commit()
     return builder.summary

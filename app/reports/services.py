@@ -119,7 +119,7 @@ def list_query(
     anonymised cases never appear here, although they are counted)."""
     if name in ("personen", "einzelpersonen"):
         stmt = select(Person).join(Household, Household.id == Person.household_id)
-        stmt = stmt.where(Person.id.in_(figures.participants_in_period(scope)))
+        stmt = stmt.where(Person.id.in_(figures.persons_in_contact(scope)))
         if name == "einzelpersonen":
             stmt = stmt.where(Person.household_id.in_(_single_households()))
         stmt = stmt.options(selectinload(Person.household)).order_by(
@@ -128,7 +128,7 @@ def list_query(
     elif name in ("berechtigte", "berechtigte-ohne-kontakt", "neu-berechtigt"):
         stmt = figures.eligible_persons_stmt(scope, Person)
         if name == "berechtigte-ohne-kontakt":
-            stmt = stmt.where(Person.id.not_in(figures.participants_in_period(scope)))
+            stmt = stmt.where(Person.id.not_in(figures.persons_in_contact(scope)))
         if name == "neu-berechtigt":
             start, end = scope.start, scope.end
             if month:
@@ -139,8 +139,7 @@ def list_query(
             Person.family_name, Person.given_name, Person.id
         )
     elif name in ("haushalte", "familien", "einzelhaushalte"):
-        in_contact = figures.contacts_in_period(scope, Contact.household_id)
-        stmt = select(Household).where(Household.id.in_(in_contact))
+        stmt = select(Household).where(Household.id.in_(figures.households_in_contact(scope)))
         if name == "einzelhaushalte":
             stmt = stmt.where(Household.id.in_(_single_households()))
         if name == "familien":
