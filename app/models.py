@@ -29,7 +29,12 @@ from app.plans.models import (
 )
 from app.privacy.models import PersonCorrection
 from app.reports.experience_models import ReportText
-from app.reports.rollups import contact_rollup, participant_rollup, topic_rollup
+from app.reports.rollups import (
+    household_rollup,
+    participant_rollup,
+    setting_rollup,
+    topic_rollup,
+)
 from app.security.models import RecoveryCode, TotpCredential
 from app.staffing.models import FundingPeriod, FundingRate, Position
 
@@ -78,7 +83,8 @@ __all__ = [
     "Topic",
     "TotpCredential",
     "User",
-    "contact_rollup",
+    "household_rollup",
     "participant_rollup",
+    "setting_rollup",
     "topic_rollup",
 ]

@@ -42,6 +42,22 @@ def test_the_last_365_days_have_two_partial_months():
     assert last.day_mask == (1 << 25) - 1
 
 
+def test_partial_months_are_counted_by_the_fewer_days():
+    # last 365 days: 5 days of November 2025 from the contacts; November 2026 whole from the
+    # rollups less the contacts of its last 5 days (the future: nothing to subtract yet)
+    split = rollups.split_period(date(2025, 11, 26), date(2026, 11, 25))
+    assert split.add_ranges == [(date(2025, 11, 26), date(2025, 11, 30))]
+    assert split.subtract_ranges == [(date(2026, 11, 26), date(2026, 11, 30))]
+    assert len(split.rollup_months) == 12 and (2026, 11) in split.rollup_months
+    # a period inside one month: whole month less both ends
+    inner = rollups.split_period(date(2025, 6, 3), date(2025, 6, 27))
+    assert inner.rollup_months == [(2025, 6)] and inner.add_ranges == []
+    assert inner.subtract_ranges == [
+        (date(2025, 6, 1), date(2025, 6, 2)),
+        (date(2025, 6, 28), date(2025, 6, 30)),
+    ]
+
+
 def test_one_day_and_a_leap_february():
     assert rollups.split_period(date(2024, 2, 29), date(2024, 2, 29)).partial[0].day_mask == 1 << 28
     whole_february = rollups.split_period(date(2024, 2, 1), date(2024, 2, 29))
@@ -173,10 +189,20 @@ def history(county, make):
         if contact.deleted_at is None:
             contact_services.delete_contact(author, contact, "doppelt erfasst")
             db.session.commit()
-    # a household moves to the other team: the rollups are keyed by household and need nothing
+    # a household moves to the other team and town: its rows follow
     households[0].team = county.team_b
     households[0].municipality = county.town_b
     db.session.commit()
+    # persons move and join: single-person households become families and back
+    by_size = sorted(households, key=lambda h: len(h.members))
+    single, family = by_size[0], by_size[-1]
+    assert len(single.members) == 1 and len(family.members) > 2
+    family.members[0].household = single
+    db.session.commit()
+    lone = by_size[1]
+    if len(lone.members) == 1:
+        make.person(lone, "Neugeboren", birth_year=2025)
+        db.session.commit()
     return county
 
 
@@ -217,7 +243,7 @@ def test_the_rollups_give_the_figures_of_the_contacts_for_random_periods_and_sco
 def test_stored_rows_equal_a_rebuild_after_the_history(history):
     conn = db.session.connection()
     before = rollups.stored(conn)
-    assert before[rollups.contact_rollup]  # there is something to compare
+    assert before[rollups.household_rollup]  # there is something to compare
     rollups.rebuild(conn)
     assert rollups.stored(conn) == before
 
@@ -286,6 +312,6 @@ def test_the_rebuild_command_restores_lost_rows(history, app):
     db.session.commit()
     result = app.test_cli_runner().invoke(args=["reports", "rebuild-rollups"])
     assert result.exit_code == 0, result.output
-    assert "report_contact_rollup" in result.output
+    assert "report_household_rollup" in result.output
     db.session.expire_all()
     assert rollups.stored(db.session.connection()) == expected

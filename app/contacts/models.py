@@ -51,6 +51,17 @@ class Contact(db.Model):
         Index("ix_contact_household_occurred", "household_id", "occurred_at"),
         # Reports: an organisation's contacts in a period (migration 0007_reports).
         Index("ix_contact_occurred_at", "occurred_at"),
+        # Reports: the contacts of the days that the rollups cannot answer (partly covered
+        # months), read from the index alone (migration 0012).
+        Index(
+            "ix_contact_report",
+            "occurred_at",
+            "household_id",
+            "setting",
+            "id",
+            postgresql_where=text("deleted_at IS NULL"),
+            sqlite_where=text("deleted_at IS NULL"),
+        ),
         # Reports: the few deleted contacts, whose tasks do not count (migration 0012).
         Index(
             "ix_contact_deleted",

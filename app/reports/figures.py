@@ -12,6 +12,7 @@ trust their scope.
 from __future__ import annotations
 
 from collections import Counter
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
@@ -120,9 +121,14 @@ def eligible_persons_stmt(scope: ReportScope, *columns) -> Select:
 # The period's contacts are read from the rollups (app/reports/rollups.py): the months the
 # period covers wholly from the monthly counts, partly covered months from the contacts.
 def rollup_rows(table: Table, scope: ReportScope, *columns) -> Select:
-    """select(columns) over a rollup table's rows of the scope's households."""
-    stmt = select(*columns).select_from(table).join(Household, Household.id == table.c.household_id)
-    return scoped(stmt, scope)
+    """select(columns) over a rollup table's rows of the scope's households (the rows carry
+    their household's scope: no join)."""
+    stmt = select(*columns).select_from(table)
+    for name in rollups.SCOPE_COLUMNS:
+        value = getattr(scope, name)
+        if value is not None:
+            stmt = stmt.where(table.c[name] == value)
+    return stmt
 
 
 def persons_in_contact(scope: ReportScope) -> Select:
@@ -135,33 +141,43 @@ def persons_in_contact(scope: ReportScope) -> Select:
 
 def households_in_contact(scope: ReportScope) -> Select:
     """The distinct ids of households with a contact in the period."""
-    t = rollups.contact_rollup
+    t = rollups.household_rollup
     split = rollups.split_period(scope.start, scope.end)
     return (
         rollup_rows(t, scope, t.c.household_id).where(rollups.touches_period(t, split)).distinct()
     )
 
 
-def period_counts(scope: ReportScope, table: Table, key: str, raw_key, *joins) -> Select:
-    """(key, n): the period's contacts (or topic mentions) per key, n > 0. Whole months come
-    from the rollup `table`; partly covered months from the contacts, joined with `joins`
-    ((target, onclause) pairs) and grouped by `raw_key`."""
+def period_counts(
+    scope: ReportScope,
+    table: Table,
+    key: str,
+    raw_key,
+    joins: Callable[[int], list] = lambda year: [],
+) -> Select:
+    """(key, n): the period's contacts (or topic mentions) per key, n > 0. Months come from
+    the rollup `table`; the days of partly covered months are added or subtracted from the
+    contacts (rollups.PeriodSplit), joined with `joins(year)` ((target, onclause) pairs for
+    the days' year) and grouped by `raw_key`."""
     split = rollups.split_period(scope.start, scope.end)
     parts = []
-    if split.full:
+    if split.rollup_months:
         parts.append(
             rollup_rows(
                 table,
                 scope,
                 table.c[key].label("key"),
-                func.sum(rollups.full_months_sum(table, split)).label("n"),
+                func.sum(rollups.months_sum(table, split)).label("n"),
             )
-            .where(table.c.year.in_(rollups.full_years(split)))
+            .where(table.c.year.in_(rollups.rollup_years(split)))
             .group_by(table.c[key])
         )
-    if split.partial:
-        raw = contacts_in_ranges(scope, split.edges, raw_key.label("key"), func.count().label("n"))
-        for target, onclause in joins:
+    signed = [(r, 1) for r in split.add_ranges] + [(r, -1) for r in split.subtract_ranges]
+    for (first, last), sign in signed:
+        raw = contacts_in_ranges(
+            scope, [(first, last)], raw_key.label("key"), (sign * func.count()).label("n")
+        )
+        for target, onclause in joins(first.year):
             raw = raw.join(target, onclause)
         parts.append(raw.group_by(raw_key))
     counted = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
@@ -186,27 +202,31 @@ class Reach:
         return share(self.single_households, self.households)
 
 
+def _in_contact_counts(table: Table, key: str, scope: ReportScope) -> tuple[int, int]:
+    """(how many, how many living alone) of the distinct `key`s (persons or households) of
+    the rollup `table` in contact in the period."""
+    split = rollups.split_period(scope.start, scope.end)
+    distinct = (
+        rollup_rows(table, scope, table.c[key], func.max(table.c.single).label("single"))
+        .where(rollups.touches_period(table, split))
+        .group_by(table.c[key])
+        .subquery()
+    )
+    row = db.session.execute(select(func.count(), func.sum(distinct.c.single))).one()
+    return int(row[0] or 0), int(row[1] or 0)
+
+
 def reach(scope: ReportScope) -> Reach:
     """Persons and households in contact in the period, and how many of them live alone."""
-    sizes = household_sizes().subquery()
-    persons = persons_in_contact(scope).subquery()
-    person_row = db.session.execute(
-        select(func.count(), func.count(case((sizes.c.n == 1, 1))))
-        .select_from(persons)
-        .join(Person, Person.id == persons.c.person_id)
-        .outerjoin(sizes, sizes.c.household_id == Person.household_id)
-    ).one()
-    households = households_in_contact(scope).subquery()
-    household_row = db.session.execute(
-        select(func.count(), func.count(case((sizes.c.n == 1, 1))))
-        .select_from(households)
-        .outerjoin(sizes, sizes.c.household_id == households.c.household_id)
-    ).one()
+    persons, single_persons = _in_contact_counts(rollups.participant_rollup, "person_id", scope)
+    households, single_households = _in_contact_counts(
+        rollups.household_rollup, "household_id", scope
+    )
     return Reach(
-        persons=person_row[0] or 0,
-        households=household_row[0] or 0,
-        single_persons=person_row[1] or 0,
-        single_households=household_row[1] or 0,
+        persons=persons,
+        households=households,
+        single_persons=single_persons,
+        single_households=single_households,
     )
 
 
@@ -230,7 +250,7 @@ class Counts:
 
 def contacts_by_setting(scope: ReportScope) -> Counts:
     """Contacts in the period per setting (home visit, office hour on site, office, ...)."""
-    counted = period_counts(scope, rollups.contact_rollup, "setting", Contact.setting)
+    counted = period_counts(scope, rollups.setting_rollup, "setting", Contact.setting)
     found = {code: int(n) for code, n in db.session.execute(counted).all()}
     codes = list(contact_choices.SETTINGS) + sorted(set(found) - set(contact_choices.SETTINGS))
     return Counts(tuple((code, found.get(code, 0)) for code in codes))
@@ -252,7 +272,7 @@ def contacts_by_topic(scope: ReportScope) -> list[TopicCount]:
         rollups.topic_rollup,
         "topic_id",
         contact_topic_link.c.topic_id,
-        (contact_topic_link, contact_topic_link.c.contact_id == Contact.id),
+        lambda year: [(contact_topic_link, contact_topic_link.c.contact_id == Contact.id)],
     ).subquery()
     rows = db.session.execute(
         select(Topic.id, Topic.key, Topic.label, func.coalesce(counted.c.n, 0))
@@ -287,22 +307,34 @@ class ContactsPerHousehold:
         return self.per_family / self.per_single
 
 
-def contacts_per_household(scope: ReportScope) -> ContactsPerHousehold:
-    """Average contacts per household in contact, families (2+ members) vs single persons."""
-    sizes = household_sizes().subquery()
-    per = period_counts(
-        scope, rollups.contact_rollup, "household_id", Contact.household_id
-    ).subquery()
-    single = case((sizes.c.n == 1, 1), else_=0).label("single")
-    rows = db.session.execute(
-        select(single, func.count(), func.sum(per.c.n))
-        .select_from(per)
-        .outerjoin(sizes, sizes.c.household_id == per.c.key)
-        .group_by(single)
-    ).all()
-    found = {int(r[0]): (int(r[1]), int(r[2] or 0)) for r in rows}
-    family, single_ = found.get(0, (0, 0)), found.get(1, (0, 0))
-    return ContactsPerHousehold(family[0], family[1], single_[0], single_[1])
+def contacts_per_household(scope: ReportScope, reach_: Reach | None = None) -> ContactsPerHousehold:
+    """Average contacts per household in contact, families (2+ members) vs single persons.
+    `reach_` (the same scope's) saves counting the households again."""
+    reach_ = reach_ or reach(scope)
+    household_year = rollups.household_rollup
+    # the rollup row of a partly covered month's contact carries its household's size
+    counted = period_counts(
+        scope,
+        household_year,
+        "single",
+        household_year.c.single,
+        lambda year: [
+            (
+                household_year,
+                and_(
+                    household_year.c.household_id == Contact.household_id,
+                    household_year.c.year == year,
+                ),
+            )
+        ],
+    )
+    contacts = {int(single): int(n) for single, n in db.session.execute(counted).all()}
+    return ContactsPerHousehold(
+        family_households=reach_.households - reach_.single_households,
+        family_contacts=contacts.get(0, 0),
+        single_households=reach_.single_households,
+        single_contacts=contacts.get(1, 0),
+    )
 
 
 # --- 4. coverage, new eligible persons ---------------------------------------------------------
@@ -551,24 +583,23 @@ def office_hour_entries(scope: ReportScope, *columns) -> Select:
 def office_hours(scope: ReportScope) -> OfficeHourUse:
     """Check-ins at the scope's office-hour locations in the period and the waiting time from
     check-in to being called (in whole minutes)."""
-    base = office_hour_entries(scope)
-    row = db.session.execute(
-        base.with_only_columns(
-            func.count(QueueEntry.id),
-            func.count(QueueEntry.called_at),
-            func.count(case((QueueEntry.status == "left", QueueEntry.id))),
-        )
-    ).one()
+    # one pass: per waiting minute (NULL for those not called) the check-ins and who left
     minutes = wait_minutes(QueueEntry.checked_in_at, QueueEntry.called_at)
     waited = case((minutes < 0, 0), else_=minutes)
-    wait_counts = db.session.execute(
-        base.with_only_columns(waited, func.count())
-        .where(QueueEntry.called_at.is_not(None))
-        .group_by(waited)
-        .order_by(waited)
+    rows = db.session.execute(
+        office_hour_entries(
+            scope,
+            waited,
+            func.count(),
+            func.count(case((QueueEntry.status == "left", QueueEntry.id))),
+        ).group_by(waited)
     ).all()
+    wait_counts = tuple(sorted((int(m), int(n)) for m, n, _ in rows if m is not None))
     return OfficeHourUse(
-        row[0] or 0, row[1] or 0, row[2] or 0, tuple((int(m), int(n)) for m, n in wait_counts)
+        checkins=sum(n for _, n, _ in rows),
+        seen=sum(n for _, n in wait_counts),
+        left=sum(left for _, _, left in rows),
+        wait_counts=wait_counts,
     )
 
 
@@ -590,13 +621,14 @@ class Dashboard:
 
 def dashboard(scope: ReportScope, on: date) -> Dashboard:
     """All dashboard figures; a fixed number of statements."""
+    reached = reach(scope)
     return Dashboard(
         scope=scope,
         on=on,
-        reach=reach(scope),
+        reach=reached,
         settings=contacts_by_setting(scope),
         topics=contacts_by_topic(scope),
-        per_household=contacts_per_household(scope),
+        per_household=contacts_per_household(scope, reached),
         coverage=coverage(scope),
         new_eligible=new_eligible_per_month(scope),
         tasks=tasks(scope, on),

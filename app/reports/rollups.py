@@ -30,25 +30,30 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import (
     Column,
+    ColumnElement,
     Connection,
     ForeignKey,
     Integer,
+    Select,
     String,
     Table,
     and_,
     case,
     delete,
     event,
+    func,
     insert,
     inspect,
     literal,
     or_,
     select,
+    update,
 )
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from app.contacts.models import Contact, contact_participant, contact_topic_link
 from app.extensions import db
+from app.households.models import Household, Person
 from app.households.rules import add_months
 from app.timeutil import BERLIN
 
@@ -62,22 +67,60 @@ def _months(prefix: str) -> list[Column]:
     ]
 
 
-contact_rollup = Table(
-    "report_contact_rollup",
+# The household's scope, copied onto every row so that a report filters the rollups without
+# joining the households; `copy_household_scope` keeps it current when a household moves.
+SCOPE_COLUMNS = ("organisation_id", "team_id", "municipality_id", "manager_id")
+# columns that are neither key nor month (kept when 0 or NULL)
+COPIED_COLUMNS = (*SCOPE_COLUMNS, "single")
+
+
+def _scope() -> list[Column]:
+    return [
+        Column("organisation_id", Integer, nullable=False),
+        Column("team_id", Integer, index=True),
+        Column("municipality_id", Integer),
+        Column("manager_id", Integer, index=True),
+    ]
+
+
+def _household() -> Column:
+    return Column("household_id", ForeignKey("household.id", ondelete="CASCADE"), primary_key=True)
+
+
+def _single() -> Column:
+    # 1 when the household (for a participant: the person's household now) has one member;
+    # `copy_household_sizes` keeps it current when persons join, leave or move
+    return Column("single", Integer, nullable=False, default=0, server_default="0")
+
+
+household_rollup = Table(
+    "report_household_rollup",
     db.metadata,
-    Column("household_id", ForeignKey("household.id", ondelete="CASCADE"), primary_key=True),
+    _household(),
     Column("year", Integer, primary_key=True),
-    Column("setting", String(20), primary_key=True),
+    *_scope(),
+    _single(),
     *_months("n"),  # contacts per month
     *_months("d"),  # days with a contact per month (bitmask)
+)
+
+setting_rollup = Table(
+    "report_setting_rollup",
+    db.metadata,
+    _household(),
+    Column("year", Integer, primary_key=True),
+    Column("setting", String(20), primary_key=True),
+    *_scope(),
+    *_months("n"),  # contacts in that setting per month
 )
 
 topic_rollup = Table(
     "report_topic_rollup",
     db.metadata,
-    Column("household_id", ForeignKey("household.id", ondelete="CASCADE"), primary_key=True),
+    _household(),
     Column("year", Integer, primary_key=True),
     Column("topic_id", ForeignKey("contact_topic.id", ondelete="CASCADE"), primary_key=True),
+    *_scope(),
     *_months("n"),  # contacts about the topic per month
 )
 
@@ -86,12 +129,14 @@ participant_rollup = Table(
     db.metadata,
     Column("person_id", ForeignKey("person.id", ondelete="CASCADE"), primary_key=True),
     # the contact's household (which scopes the contact), normally the person's own
-    Column("household_id", ForeignKey("household.id", ondelete="CASCADE"), primary_key=True),
+    _household(),
     Column("year", Integer, primary_key=True),
+    *_scope(),
+    _single(),
     *_months("d"),  # days the person took part in a contact per month (bitmask)
 )
 
-TABLES = (contact_rollup, topic_rollup, participant_rollup)
+TABLES = (household_rollup, setting_rollup, topic_rollup, participant_rollup)
 
 
 # --- periods -------------------------------------------------------------------------------------
@@ -99,30 +144,59 @@ TABLES = (contact_rollup, topic_rollup, participant_rollup)
 class PartialMonth:
     year: int
     month: int
-    first: date
-    last: date
+    first: date  # first day of the month in the period
+    last: date  # last day of the month in the period
 
     @property
     def day_mask(self) -> int:
         return sum(1 << (day - 1) for day in range(self.first.day, self.last.day + 1))
 
+    @property
+    def outside(self) -> list[tuple[date, date]]:
+        """The month's days that are not in the period."""
+        month_start = self.first.replace(day=1)
+        month_end = add_months(month_start, 1) - timedelta(days=1)
+        ranges = []
+        if self.first > month_start:
+            ranges.append((month_start, self.first - timedelta(days=1)))
+        if self.last < month_end:
+            ranges.append((self.last + timedelta(days=1), month_end))
+        return ranges
+
+    @property
+    def read_whole(self) -> bool:
+        """Cheaper as the whole month minus the days outside (e.g. "this year" ends today, and
+        the rest of this month holds no contacts yet) than as the days inside."""
+        outside = sum((b - a).days + 1 for a, b in self.outside)
+        return outside < (self.last - self.first).days + 1
+
 
 @dataclass(frozen=True)
 class PeriodSplit:
     """A period [start, end] as the calendar months it covers wholly and the (at most two)
-    months it covers in part."""
+    months it covers in part. Counts read whole months from the rollups; a partly covered
+    month is either counted from the contacts on its days in the period (`add_ranges`) or read
+    whole from the rollups less the contacts on its other days (`subtract_ranges`), whichever
+    touches fewer days."""
 
     full: tuple[tuple[int, int], ...]
     partial: tuple[PartialMonth, ...]
 
     @property
-    def edges(self) -> list[tuple[date, date]]:
-        """The days of the partly covered months, counted from the contacts themselves."""
-        return [(p.first, p.last) for p in self.partial]
+    def rollup_months(self) -> list[tuple[int, int]]:
+        return [*self.full, *((p.year, p.month) for p in self.partial if p.read_whole)]
 
-    def full_by_year(self) -> dict[int, list[int]]:
+    @property
+    def add_ranges(self) -> list[tuple[date, date]]:
+        return [(p.first, p.last) for p in self.partial if not p.read_whole]
+
+    @property
+    def subtract_ranges(self) -> list[tuple[date, date]]:
+        return [r for p in self.partial if p.read_whole for r in p.outside]
+
+    def rollup_months_by_year(self) -> dict[int, list[int]]:
         years: dict[int, list[int]] = defaultdict(list)
-        for year, month in self.full:
+        for year, month in self.rollup_months:
             years[year].append(month)
         return years
 
@@ -142,17 +216,17 @@ def split_period(start: date, end: date) -> PeriodSplit:
     return PeriodSplit(tuple(full), tuple(partial))
 
 
-def full_months_sum(table: Table, split: PeriodSplit):
-    """SQL: a row's contacts in the period's whole months (0 for rows of other years)."""
+def months_sum(table: Table, split: PeriodSplit):
+    """SQL: a row's count over the months read from the rollups (0 for rows of other years)."""
     whens = [
         (table.c.year == year, functools.reduce(operator.add, [table.c[f"n{m}"] for m in months]))
-        for year, months in split.full_by_year().items()
+        for year, months in split.rollup_months_by_year().items()
     ]
     return case(*whens, else_=0) if whens else literal(0)
 
 
-def full_years(split: PeriodSplit) -> list[int]:
-    return sorted(split.full_by_year())
+def rollup_years(split: PeriodSplit) -> list[int]:
+    return sorted(split.rollup_months_by_year())
 
 
 def touches_period(table: Table, split: PeriodSplit):
@@ -191,17 +265,31 @@ def compute(conn: Connection, contact_filter) -> Rows:
     """The rollup rows of the (not deleted) contacts matching `contact_filter`."""
     rows = _empty_rows()
     wanted = select(Contact.id).where(contact_filter, Contact.deleted_at.is_(None))
+    households = {}  # household id -> its scope columns
     days: dict[int, tuple[int, int, date]] = {}  # contact id -> household, year, local day
-    for contact_id, household_id, occurred_at, setting in conn.execute(
-        select(Contact.id, Contact.household_id, Contact.occurred_at, Contact.setting).where(
-            Contact.id.in_(wanted)
+    for contact_id, household_id, occurred_at, setting, *scope in conn.execute(
+        select(
+            Contact.id,
+            Contact.household_id,
+            Contact.occurred_at,
+            Contact.setting,
+            *(Household.__table__.c[name] for name in SCOPE_COLUMNS),
         )
+        .join(Household, Household.id == Contact.household_id)
+        .where(Contact.id.in_(wanted))
     ):
+        households[household_id] = dict(zip(SCOPE_COLUMNS, scope, strict=True))
         day = local_day(occurred_at)
         days[contact_id] = (household_id, day.year, day)
-        key = (household_id, day.year, setting)
-        _bump(rows[contact_rollup], key, f"n{day.month}", 1)
-        _bump(rows[contact_rollup], key, f"d{day.month}", 1 << (day.day - 1), bit=True)
+        _bump(rows[household_rollup], (household_id, day.year), f"n{day.month}", 1)
+        _bump(
+            rows[household_rollup],
+            (household_id, day.year),
+            f"d{day.month}",
+            1 << (day.day - 1),
+            bit=True,
+        )
+        _bump(rows[setting_rollup], (household_id, day.year, setting), f"n{day.month}", 1)
     for contact_id, topic_id in conn.execute(
         select(contact_topic_link.c.contact_id, contact_topic_link.c.topic_id).where(
             contact_topic_link.c.contact_id.in_(wanted)
@@ -217,7 +305,39 @@ def compute(conn: Connection, contact_filter) -> Rows:
         household_id, year, day = days[contact_id]
         key = (person_id, household_id, year)
         _bump(rows[participant_rollup], key, f"d{day.month}", 1 << (day.day - 1), bit=True)
+    for table, table_rows in rows.items():
+        position = [c.name for c in _key_columns(table)].index("household_id")
+        for key, columns in table_rows.items():
+            columns.update(households[key[position]])
+    sizes = _household_sizes(conn, households)
+    for (household_id, _year), columns in rows[household_rollup].items():
+        columns["single"] = int(sizes.get(household_id) == 1)
+    persons = {key[0] for key in rows[participant_rollup]}
+    single_persons = set(
+        conn.scalars(select(Person.id).where(Person.id.in_(persons), _lives_alone(Person)))
+    )
+    for (person_id, *_), columns in rows[participant_rollup].items():
+        columns["single"] = int(person_id in single_persons)
     return rows
+
+
+def _household_sizes(conn: Connection, household_ids: Iterable[int]) -> dict[int, int]:
+    return dict(
+        conn.execute(
+            select(Person.household_id, func.count())
+            .where(Person.household_id.in_(list(household_ids)))
+            .group_by(Person.household_id)
+        ).all()
+    )
+
+
+def _members(household_id) -> Select:
+    other = aliased(Person)
+    return select(func.count()).where(other.household_id == household_id).scalar_subquery()
+
+
+def _lives_alone(person) -> ColumnElement:
+    return _members(person.household_id) == 1
 
 
 def _key_columns(table: Table) -> list[Column]:
@@ -233,7 +353,9 @@ def _write(conn: Connection, rows: Rows) -> None:
             {**dict(zip(names, key, strict=True)), **cols} for key, cols in table_rows.items()
         ]
         # every row gets all twelve months, so one executemany serves them all
-        data_columns = [c.name for c in table.columns if c.name not in names]
+        data_columns = [
+            c.name for c in table.columns if c.name not in names and c.name not in COPIED_COLUMNS
+        ]
         for value in values:
             for name in data_columns:
                 value.setdefault(name, 0)
@@ -247,7 +369,7 @@ def stored(conn: Connection) -> Rows:
         names = [c.name for c in _key_columns(table)]
         for record in conn.execute(select(table)).mappings():
             rows[table][tuple(record[n] for n in names)] = {
-                k: v for k, v in record.items() if k not in names and v
+                k: v for k, v in record.items() if k not in names and (v or k in COPIED_COLUMNS)
             }
     return rows
 
@@ -312,13 +434,96 @@ def _affected(contact: Contact) -> set[tuple[int, int]]:
     }
 
 
+def copy_household_scope(conn: Connection, household_ids: Iterable[int]) -> None:
+    """Copy the households' current scope onto their rollup rows (after a move to another
+    team, municipality or manager)."""
+    ids = sorted(set(household_ids))
+    if not ids:
+        return
+    household = Household.__table__
+    for table in TABLES:
+        conn.execute(
+            update(table)
+            .where(table.c.household_id.in_(ids))
+            .values(
+                {
+                    name: select(household.c[name])
+                    .where(household.c.id == table.c.household_id)
+                    .scalar_subquery()
+                    for name in SCOPE_COLUMNS
+                }
+            )
+        )
+
+
+def copy_household_sizes(conn: Connection, household_ids: Iterable[int]) -> None:
+    """Recompute `single` for these households' rows and for the rows of their members (after
+    a person joined, left or moved)."""
+    ids = sorted(set(household_ids))
+    if not ids:
+        return
+    conn.execute(
+        update(household_rollup)
+        .where(household_rollup.c.household_id.in_(ids))
+        .values(single=case((_members(household_rollup.c.household_id) == 1, 1), else_=0))
+    )
+    person = aliased(Person)
+    household_of_row = (
+        select(person.household_id)
+        .where(person.id == participant_rollup.c.person_id)
+        .scalar_subquery()
+    )
+    conn.execute(
+        update(participant_rollup)
+        .where(
+            participant_rollup.c.person_id.in_(
+                select(Person.id).where(Person.household_id.in_(ids))
+            )
+        )
+        .values(single=case((_members(household_of_row) == 1, 1), else_=0))
+    )
+
+
+def _households_of(person: Person) -> set[int]:
+    # before and after: the column, or the relation when set as person.household = ...
+    state = inspect(person)
+    ids = {person.household_id, *state.attrs.household_id.history.deleted}
+    ids |= {h.id for h in state.attrs.household.history.deleted if h is not None}
+    return {i for i in ids if i is not None}
+
+
+def _changed_household(person: Person) -> bool:
+    state = inspect(person)
+    return (
+        state.attrs.household_id.history.has_changes()
+        or state.attrs.household.history.has_changes()
+    )
+
+
+def _moved(household: Household) -> bool:
+    # the column or, when set through the relationship (household.team = ...), the relation
+    state = inspect(household)
+    names = (*SCOPE_COLUMNS, *(name.removesuffix("_id") for name in SCOPE_COLUMNS))
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
 @event.listens_for(Session, "after_flush")
 def _refresh_after_flush(session: Session, _flush_context) -> None:
     # new/dirty/deleted and attribute history still show the flushed changes here; the
     # participant and topic links of the flush are already written
     keys: set[tuple[int, int]] = set()
+    moved: set[int] = set()
+    resized: set[int] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Contact):
             keys |= _affected(obj)
+        elif isinstance(obj, Household) and obj in session.dirty and _moved(obj):
+            moved.add(obj.id)
+        elif isinstance(obj, Person) and (obj not in session.dirty or _changed_household(obj)):
+            resized |= _households_of(obj)
     if keys:
         refresh(session.connection(), keys)
+    if moved:
+        copy_household_scope(session.connection(), moved)
+    if resized:
+        copy_household_sizes(session.connection(), resized)

@@ -1,5 +1,5 @@
 """contact rollups for the reports: monthly counts and day masks per household and year;
-a partial index on deleted contacts
+partial indexes for the days the rollups cannot answer and for deleted contacts
 
 Revision ID: 0012_contact_rollups
 Revises: 0011_session_token
@@ -24,15 +24,48 @@ def _months(prefix):
     ]
 
 
+def _scope():
+    return [
+        sa.Column("organisation_id", sa.Integer(), nullable=False),
+        sa.Column("team_id", sa.Integer(), nullable=True),
+        sa.Column("municipality_id", sa.Integer(), nullable=True),
+        sa.Column("manager_id", sa.Integer(), nullable=True),
+    ]
+
+
+def _single():
+    return sa.Column("single", sa.Integer(), nullable=False, server_default="0")
+
+
+def _household_fk():
+    return sa.ForeignKeyConstraint(["household_id"], ["household.id"], ondelete="CASCADE")
+
+
+def _scope_indexes(table):
+    op.create_index(f"ix_{table}_team_id", table, ["team_id"])
+    op.create_index(f"ix_{table}_manager_id", table, ["manager_id"])
+
+
 def upgrade():
     op.create_table(
-        "report_contact_rollup",
+        "report_household_rollup",
+        sa.Column("household_id", sa.Integer(), nullable=False),
+        sa.Column("year", sa.Integer(), nullable=False),
+        *_scope(),
+        _single(),
+        *_months("n"),
+        *_months("d"),
+        _household_fk(),
+        sa.PrimaryKeyConstraint("household_id", "year"),
+    )
+    op.create_table(
+        "report_setting_rollup",
         sa.Column("household_id", sa.Integer(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("setting", sa.String(length=20), nullable=False),
+        *_scope(),
         *_months("n"),
-        *_months("d"),
-        sa.ForeignKeyConstraint(["household_id"], ["household.id"], ondelete="CASCADE"),
+        _household_fk(),
         sa.PrimaryKeyConstraint("household_id", "year", "setting"),
     )
     op.create_table(
@@ -40,8 +73,9 @@ def upgrade():
         sa.Column("household_id", sa.Integer(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
         sa.Column("topic_id", sa.Integer(), nullable=False),
+        *_scope(),
         *_months("n"),
-        sa.ForeignKeyConstraint(["household_id"], ["household.id"], ondelete="CASCADE"),
+        _household_fk(),
         sa.ForeignKeyConstraint(["topic_id"], ["contact_topic.id"], ondelete="CASCADE"),
         sa.PrimaryKeyConstraint("household_id", "year", "topic_id"),
     )
@@ -50,10 +84,21 @@ def upgrade():
         sa.Column("person_id", sa.Integer(), nullable=False),
         sa.Column("household_id", sa.Integer(), nullable=False),
         sa.Column("year", sa.Integer(), nullable=False),
+        *_scope(),
+        _single(),
         *_months("d"),
         sa.ForeignKeyConstraint(["person_id"], ["person.id"], ondelete="CASCADE"),
-        sa.ForeignKeyConstraint(["household_id"], ["household.id"], ondelete="CASCADE"),
+        _household_fk(),
         sa.PrimaryKeyConstraint("person_id", "household_id", "year"),
+    )
+    for table in TABLES:
+        _scope_indexes(table)
+    op.create_index(
+        "ix_contact_report",
+        "contact",
+        ["occurred_at", "household_id", "setting", "id"],
+        postgresql_where=sa.text("deleted_at IS NULL"),
+        sqlite_where=sa.text("deleted_at IS NULL"),
     )
     op.create_index(
         "ix_contact_deleted",
@@ -69,8 +114,16 @@ def upgrade():
     rollups.rebuild(op.get_bind())
 
 
+TABLES = (
+    "report_household_rollup",
+    "report_setting_rollup",
+    "report_topic_rollup",
+    "report_participant_rollup",
+)
+
+
 def downgrade():
     op.drop_index("ix_contact_deleted", table_name="contact")
-    op.drop_table("report_participant_rollup")
-    op.drop_table("report_topic_rollup")
-    op.drop_table("report_contact_rollup")
+    op.drop_index("ix_contact_report", table_name="contact")
+    for table in reversed(TABLES):
+        op.drop_table(table)
