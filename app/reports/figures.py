@@ -132,19 +132,26 @@ def rollup_rows(table: Table, scope: ReportScope, *columns) -> Select:
 
 
 def persons_in_contact(scope: ReportScope) -> Select:
-    """The distinct ids of persons who took part in a contact of the period (exact for any
-    period: the rollups keep the days)."""
+    """(person_id, single): the distinct persons who took part in a contact of the period
+    (exact for any period: the rollups keep the days), 1 for those living alone."""
     t = rollups.participant_rollup
     split = rollups.split_period(scope.start, scope.end)
-    return rollup_rows(t, scope, t.c.person_id).where(rollups.touches_period(t, split)).distinct()
+    return (
+        rollup_rows(t, scope, t.c.person_id, func.max(t.c.single).label("single"))
+        .where(rollups.touches_period(t, split))
+        .group_by(t.c.person_id)
+    )
 
 
 def households_in_contact(scope: ReportScope) -> Select:
-    """The distinct ids of households with a contact in the period."""
+    """(household_id, single): the distinct households with a contact in the period, 1 for
+    those with one member."""
     t = rollups.household_rollup
     split = rollups.split_period(scope.start, scope.end)
     return (
-        rollup_rows(t, scope, t.c.household_id).where(rollups.touches_period(t, split)).distinct()
+        rollup_rows(t, scope, t.c.household_id, func.max(t.c.single).label("single"))
+        .where(rollups.touches_period(t, split))
+        .group_by(t.c.household_id)
     )
 
 
@@ -202,31 +209,17 @@ class Reach:
         return share(self.single_households, self.households)
 
 
-def _in_contact_counts(table: Table, key: str, scope: ReportScope) -> tuple[int, int]:
-    """(how many, how many living alone) of the distinct `key`s (persons or households) of
-    the rollup `table` in contact in the period."""
-    split = rollups.split_period(scope.start, scope.end)
-    distinct = (
-        rollup_rows(table, scope, table.c[key], func.max(table.c.single).label("single"))
-        .where(rollups.touches_period(table, split))
-        .group_by(table.c[key])
-        .subquery()
-    )
-    row = db.session.execute(select(func.count(), func.sum(distinct.c.single))).one()
-    return int(row[0] or 0), int(row[1] or 0)
-
-
-def reach(scope: ReportScope) -> Reach:
-    """Persons and households in contact in the period, and how many of them live alone."""
-    persons, single_persons = _in_contact_counts(rollups.participant_rollup, "person_id", scope)
-    households, single_households = _in_contact_counts(
-        rollups.household_rollup, "household_id", scope
-    )
+def reach(scope: ReportScope, people: PersonCounts | None = None) -> Reach:
+    """Persons and households in contact in the period, and how many of them live alone;
+    `people` (the same scope's) saves counting the persons again."""
+    people = people or person_counts(scope)
+    households = households_in_contact(scope).subquery()
+    row = db.session.execute(select(func.count(), func.sum(households.c.single))).one()
     return Reach(
-        persons=persons,
-        households=households,
-        single_persons=single_persons,
-        single_households=single_households,
+        persons=people.in_contact,
+        households=int(row[0] or 0),
+        single_persons=people.single_in_contact,
+        single_households=int(row[1] or 0),
     )
 
 
@@ -354,7 +347,17 @@ def eligible_persons(scope: ReportScope) -> int:
     return db.session.scalar(eligible_persons_stmt(scope, func.count(Person.id))) or 0
 
 
-def coverage(scope: ReportScope) -> Coverage:
+@dataclass(frozen=True)
+class PersonCounts:
+    """Persons in contact and eligible persons, counted in one pass for reach and coverage."""
+
+    in_contact: int
+    single_in_contact: int  # of `in_contact`, those living alone
+    eligible: int
+    eligible_in_contact: int
+
+
+def person_counts(scope: ReportScope) -> PersonCounts:
     # One pass: the eligible persons FULL JOIN the distinct participants. Not
     # `person.id IN (subquery)` inside a CASE, which PostgreSQL ran as a subplan per person
     # (minutes on 100,000 persons with 1.7 million participations; see docs/scale.md).
@@ -362,14 +365,26 @@ def coverage(scope: ReportScope) -> Coverage:
     reached = persons_in_contact(scope).subquery()
     row = db.session.execute(
         select(
-            func.count(eligible.c.person_id),
             func.count(reached.c.person_id),
+            func.sum(reached.c.single),
+            func.count(eligible.c.person_id),
             func.count(case((reached.c.person_id.is_not(None), eligible.c.person_id))),
         ).select_from(
             eligible.join(reached, reached.c.person_id == eligible.c.person_id, full=True)
         )
     ).one()
-    return Coverage(eligible=row[0] or 0, in_contact=row[1] or 0, eligible_in_contact=row[2] or 0)
+    return PersonCounts(*(int(value or 0) for value in row))
+
+
+def coverage(scope: ReportScope, people: PersonCounts | None = None) -> Coverage:
+    """Eligible persons and how many of them were in contact; `people` (the same scope's)
+    saves counting again."""
+    people = people or person_counts(scope)
+    return Coverage(
+        eligible=people.eligible,
+        in_contact=people.in_contact,
+        eligible_in_contact=people.eligible_in_contact,
+    )
 
 
 @dataclass(frozen=True)
@@ -538,8 +553,9 @@ def _nth_wait(wait_counts: tuple[tuple[int, int], ...], index: int) -> int:
 
 
 class wait_minutes(FunctionElement):
-    """Whole minutes from check-in to call, counted by the database (a histogram of ~100 rows
-    instead of 100,000 pairs through Python at state scale)."""
+    """Whole minutes from check-in to call (0 when called before the check-in was stored,
+    NULL when not called), counted by the database: a histogram of ~100 rows instead of
+    100,000 pairs through Python at state scale."""
 
     type = Integer()
     inherit_cache = True
@@ -547,15 +563,18 @@ class wait_minutes(FunctionElement):
 
 @compiles(wait_minutes, "postgresql")
 def _wait_minutes_pg(element, compiler, **kw):
+    # date_part gives a double (fast); extract() gives numeric, 3x slower on 100,000 rows
     came, called = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"CAST(floor(extract(epoch FROM ({called} - {came})) / 60) AS INTEGER)"
+    minutes = f"CAST(floor(date_part('epoch', {called} - {came}) / 60) AS INTEGER)"
+    return f"CASE WHEN {called} IS NOT NULL THEN greatest({minutes}, 0) END"
 
 
 @compiles(wait_minutes, "sqlite")
 def _wait_minutes_sqlite(element, compiler, **kw):
     # julianday resolves ~50 µs today; rounding to whole milliseconds makes it exact
     came, called = (compiler.process(arg, **kw) for arg in element.clauses)
-    return f"CAST(round((julianday({called}) - julianday({came})) * 86400000) AS INTEGER) / 60000"
+    minutes = f"CAST(round((julianday({called}) - julianday({came})) * 86400000) AS INTEGER)"
+    return f"CASE WHEN {called} IS NOT NULL THEN max({minutes} / 60000, 0) END"
 
 
 def office_hour_entries(scope: ReportScope, *columns) -> Select:
@@ -584,8 +603,7 @@ def office_hours(scope: ReportScope) -> OfficeHourUse:
     """Check-ins at the scope's office-hour locations in the period and the waiting time from
     check-in to being called (in whole minutes)."""
     # one pass: per waiting minute (NULL for those not called) the check-ins and who left
-    minutes = wait_minutes(QueueEntry.checked_in_at, QueueEntry.called_at)
-    waited = case((minutes < 0, 0), else_=minutes)
+    waited = wait_minutes(QueueEntry.checked_in_at, QueueEntry.called_at)
     rows = db.session.execute(
         office_hour_entries(
             scope,
@@ -621,7 +639,8 @@ class Dashboard:
 
 def dashboard(scope: ReportScope, on: date) -> Dashboard:
     """All dashboard figures; a fixed number of statements."""
-    reached = reach(scope)
+    people = person_counts(scope)
+    reached = reach(scope, people)
     return Dashboard(
         scope=scope,
         on=on,
@@ -629,7 +648,7 @@ def dashboard(scope: ReportScope, on: date) -> Dashboard:
         settings=contacts_by_setting(scope),
         topics=contacts_by_topic(scope),
         per_household=contacts_per_household(scope, reached),
-        coverage=coverage(scope),
+        coverage=coverage(scope, people),
         new_eligible=new_eligible_per_month(scope),
         tasks=tasks(scope, on),
         caseload=caseload_per_fte(scope),

@@ -471,6 +471,7 @@ def copy_household_sizes(conn: Connection, household_ids: Iterable[int]) -> None
     household_of_row = (
         select(person.household_id)
         .where(person.id == participant_rollup.c.person_id)
+        .correlate(participant_rollup)  # two levels down: not found automatically
         .scalar_subquery()
     )
     conn.execute(

@@ -100,6 +100,10 @@ LISTS = {
 }
 
 
+def _persons_in_contact(scope: ReportScope) -> Select:
+    return select(figures.persons_in_contact(scope).subquery().c.person_id)
+
+
 def _single_households() -> Select:
     sizes = figures.household_sizes().subquery()
     return select(sizes.c.household_id).where(sizes.c.n == 1)
@@ -119,7 +123,7 @@ def list_query(
     anonymised cases never appear here, although they are counted)."""
     if name in ("personen", "einzelpersonen"):
         stmt = select(Person).join(Household, Household.id == Person.household_id)
-        stmt = stmt.where(Person.id.in_(figures.persons_in_contact(scope)))
+        stmt = stmt.where(Person.id.in_(_persons_in_contact(scope)))
         if name == "einzelpersonen":
             stmt = stmt.where(Person.household_id.in_(_single_households()))
         stmt = stmt.options(selectinload(Person.household)).order_by(
@@ -128,7 +132,7 @@ def list_query(
     elif name in ("berechtigte", "berechtigte-ohne-kontakt", "neu-berechtigt"):
         stmt = figures.eligible_persons_stmt(scope, Person)
         if name == "berechtigte-ohne-kontakt":
-            stmt = stmt.where(Person.id.not_in(figures.persons_in_contact(scope)))
+            stmt = stmt.where(Person.id.not_in(_persons_in_contact(scope)))
         if name == "neu-berechtigt":
             start, end = scope.start, scope.end
             if month:
@@ -139,7 +143,9 @@ def list_query(
             Person.family_name, Person.given_name, Person.id
         )
     elif name in ("haushalte", "familien", "einzelhaushalte"):
-        stmt = select(Household).where(Household.id.in_(figures.households_in_contact(scope)))
+        stmt = select(Household).where(
+            Household.id.in_(select(figures.households_in_contact(scope).subquery().c.household_id))
+        )
         if name == "einzelhaushalte":
             stmt = stmt.where(Household.id.in_(_single_households()))
         if name == "familien":
