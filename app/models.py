@@ -32,7 +32,9 @@ from app.reports.experience_models import ReportText
 from app.reports.rollups import (
     household_rollup,
     participant_rollup,
+    setting_cell,
     setting_rollup,
+    topic_cell,
     topic_rollup,
 )
 from app.security.models import RecoveryCode, TotpCredential
@@ -85,6 +87,8 @@ __all__ = [
     "User",
     "household_rollup",
     "participant_rollup",
+    "setting_cell",
     "setting_rollup",
+    "topic_cell",
     "topic_rollup",
 ]

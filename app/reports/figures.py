@@ -243,7 +243,7 @@ class Counts:
 
 def contacts_by_setting(scope: ReportScope) -> Counts:
     """Contacts in the period per setting (home visit, office hour on site, office, ...)."""
-    counted = period_counts(scope, rollups.setting_rollup, "setting", Contact.setting)
+    counted = period_counts(scope, rollups.setting_cell, "setting", Contact.setting)
     found = {code: int(n) for code, n in db.session.execute(counted).all()}
     codes = list(contact_choices.SETTINGS) + sorted(set(found) - set(contact_choices.SETTINGS))
     return Counts(tuple((code, found.get(code, 0)) for code in codes))
@@ -262,7 +262,7 @@ def contacts_by_topic(scope: ReportScope) -> list[TopicCount]:
     period's contacts about it, most frequent first (ties in catalogue order)."""
     counted = period_counts(
         scope,
-        rollups.topic_rollup,
+        rollups.topic_cell,
         "topic_id",
         contact_topic_link.c.topic_id,
         lambda year: [(contact_topic_link, contact_topic_link.c.contact_id == Contact.id)],

@@ -1,4 +1,5 @@
-"""contact rollups for the reports: monthly counts and day masks per household and year;
+"""contact rollups for the reports: monthly counts and day masks per household and year,
+setting and topic cells per scope;
 partial indexes for the days the rollups cannot answer and for deleted contacts
 
 Revision ID: 0012_contact_rollups
@@ -91,8 +92,25 @@ def upgrade():
         _household_fk(),
         sa.PrimaryKeyConstraint("person_id", "household_id", "year"),
     )
-    for table in TABLES:
+    for table in TABLES[:4]:
         _scope_indexes(table)
+    for table, code in (
+        ("report_setting_cell", sa.Column("setting", sa.String(length=20), nullable=False)),
+        ("report_topic_cell", sa.Column("topic_id", sa.Integer(), nullable=False)),
+    ):
+        op.create_table(
+            table,
+            sa.Column("organisation_id", sa.Integer(), nullable=False),
+            sa.Column("team_id", sa.Integer(), nullable=False),
+            sa.Column("municipality_id", sa.Integer(), nullable=False),
+            sa.Column("manager_id", sa.Integer(), nullable=False),
+            sa.Column("year", sa.Integer(), nullable=False),
+            code,
+            *_months("n"),
+            sa.PrimaryKeyConstraint(
+                "organisation_id", "team_id", "municipality_id", "manager_id", "year", code.name
+            ),
+        )
     op.create_index(
         "ix_contact_report",
         "contact",
@@ -119,6 +137,8 @@ TABLES = (
     "report_setting_rollup",
     "report_topic_rollup",
     "report_participant_rollup",
+    "report_setting_cell",
+    "report_topic_cell",
 )
 
 
