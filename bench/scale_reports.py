@@ -18,6 +18,7 @@ import platform
 import statistics
 import sys
 import time
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -100,6 +101,70 @@ def get(client, url: str):
         return response
 
     return fetch
+
+
+def upkeep_costs(household_id: int, author, runs: int) -> list[tuple]:
+    """Saving a contact (service, flush) with and without the rollup upkeep, interleaved in
+    one run, each rolled back: what keeping the reports current costs a manager."""
+    from sqlalchemy.orm import Session
+
+    from app.contacts import services as contact_services
+    from app.extensions import db
+    from app.households.models import Household
+    from app.reports import rollups
+    from app.timeutil import utcnow
+
+    def save() -> None:
+        household = db.session.get(Household, household_id)
+        data = contact_services.ContactData(
+            occurred_at=utcnow() - timedelta(days=40),
+            duration_minutes=30,
+            setting="home_visit",
+            location="",
+            interpreter_kind="",
+            interpreter_language="",
+            note="Wohnungssuche besprochen.",
+            participant_ids=[p.id for p in household.members],
+            topic_keys=["housing", "language"],
+        )
+        contact_services.create_contact(author, household, str(uuid.uuid4()), data)
+        db.session.flush()
+        db.session.rollback()
+
+    listener = rollups._refresh_after_flush
+    timings: dict[bool, list[float]] = {True: [], False: []}
+    statements: dict[bool, int] = {}
+    counter = Counter(db.engine)
+    for i in range(2 * max(runs, 5) + 2):
+        on = i % 2 == 0
+        if not on:
+            event.remove(Session, "after_flush", listener)
+        try:
+            with counter:
+                started = time.perf_counter()
+                save()
+                elapsed = time.perf_counter() - started
+            if i >= 2:  # warm-up
+                timings[on].append(elapsed * 1000)
+                statements[on] = len(counter.statements)
+        finally:
+            if not on:
+                event.listen(Session, "after_flush", listener)
+    rows = []
+    for on, label in ((False, "without rollup upkeep"), (True, "with rollup upkeep")):
+        ms = timings[on]
+        rows.append(
+            (
+                "manager",
+                f"contact save (service, flush) {label}",
+                statistics.median(ms),
+                min(ms),
+                max(ms),
+                statements[on],
+            )
+        )
+        print(f"{rows[-1][1]:50} {rows[-1][2]:8.1f} ms  {statements[on]} statements", flush=True)
+    return rows
 
 
 def main() -> None:
@@ -190,6 +255,9 @@ def main() -> None:
             fn = getattr(figures, name)
             figure(f"  {name} (organisation)", lambda fn=fn: fn(year))
         figure("  tasks (organisation)", lambda: figures.tasks(year, on))
+
+        if args.only in "contact save (service, flush)":
+            results.extend(upkeep_costs(household_id, manager, args.runs))
 
         if args.explain:
             with counter:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import io
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -135,9 +135,8 @@ def scope_users(user: User, scope: str) -> Select:
 
 
 def _bounds(period: Period) -> tuple[datetime, datetime]:
-    return datetime.combine(period[0], time()), datetime.combine(
-        period[1] + timedelta(days=1), time()
-    )
+    # local days, like every report figure (a contact at 00:30 on 1 January is in the new year)
+    return figures.local_bounds(*period)
 
 
 def _contacts_in(period: Period) -> Select:
@@ -154,7 +153,8 @@ def reached_sources(period: Period) -> list[Select]:
     t0, t1 = _bounds(period)
     plan_goal = select(IntegrationPlan.household_id).join(Goal, Goal.plan_id == IntegrationPlan.id)
     contacts = _contacts_in(period).subquery()
-    return [
+    # each branch distinct: the union then merges ~50,000 ids, not millions (docs/scale.md)
+    branches = [
         select(contacts.c.household_id),
         select(IndicatorValue.household_id).where(
             IndicatorValue.recorded_at >= t0, IndicatorValue.recorded_at < t1
@@ -177,6 +177,7 @@ def reached_sources(period: Period) -> list[Select]:
         ),
         select(Referral.household_id).where(Referral.referred_on.between(start, end)),
     ]
+    return [branch.distinct() for branch in branches]
 
 
 def _report_scope(

@@ -309,10 +309,12 @@ def distribution_rows(scope: ReportScope, on: date) -> Rows:
             _("Personen"),
         ]
     ]
+    by_indicator: dict[int, list[tuple[int, str, int, str]]] = defaultdict(list)
+    for key in totals:  # once, not once per indicator (49 x every key at state scale)
+        by_indicator[key[0]].append(key)
     for indicator in indicators:
         mine = sorted(
-            (k for k in totals if k[0] == indicator.id),
-            key=lambda k: (k[2], k[3], k[1] == NO_VALUE, k[1]),
+            by_indicator[indicator.id], key=lambda k: (k[2], k[3], k[1] == NO_VALUE, k[1])
         )
         for _indicator_id, item, index, group in mine:
             rows.append(

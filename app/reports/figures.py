@@ -51,7 +51,13 @@ class ReportScope:
 
     def bounds(self) -> tuple[datetime, datetime]:
         """The period as naive UTC datetimes [from, to) — local midnights in Europe/Berlin."""
-        return _utc_midnight(self.start), _utc_midnight(self.end + timedelta(days=1))
+        return local_bounds(self.start, self.end)
+
+
+def local_bounds(start: date, end: date) -> tuple[datetime, datetime]:
+    """Local days [start, end] (Europe/Berlin) as naive UTC datetimes [from, to), the way
+    contact times are stored."""
+    return _utc_midnight(start), _utc_midnight(end + timedelta(days=1))
 
 
 def _utc_midnight(day: date) -> datetime:
@@ -80,7 +86,7 @@ def scoped(stmt: Select, scope: ReportScope) -> Select:
 def contacts_in_ranges(scope: ReportScope, ranges: list[tuple[date, date]], *columns) -> Select:
     """select(columns) over the scope's contacts on the given local days (each range
     inclusive); deleted contacts never count."""
-    bounds = [(_utc_midnight(a), _utc_midnight(b + timedelta(days=1))) for a, b in ranges]
+    bounds = [local_bounds(a, b) for a, b in ranges]
     stmt = (
         select(*(columns or (Contact.id,)))
         .select_from(Contact)

@@ -1,22 +1,26 @@
-"""Contact rollups: per household and calendar year, how many contacts and topic mentions each
-month had and on which days there was contact — maintained whenever a contact is written.
+"""Report rollups: per household and calendar year, how many contacts each month had, on
+which days, in which setting and about which topics, and who took part — kept current on every
+write, so that a report reads a few hundred thousand small rows instead of every contact.
 
-Why: a whole organisation's year is every contact (a million at state scale), and the
-dashboard aggregated it five times (docs/scale.md). The rollups hold one row per household,
-year and setting (or topic, or participant) with twelve monthly counts (`n1`…`n12`) and twelve
-day bitmasks (`d1`…`d12`, bit k-1 = day k), so a report reads ~1/10 of the rows:
+Why: a whole organisation's year is every contact (a million at state scale), and the dashboard
+aggregated it five times (docs/scale.md). Rows hold twelve monthly counts (`n1`…`n12`) and
+twelve day bitmasks (`d1`…`d12`, bit k-1 = day k):
 
-- counts (contacts by setting, topics, contacts per household) add the months that lie wholly
-  in the period and count the days of a partly covered first or last month from the contacts
-  themselves (`PeriodSplit.edges`);
+- counts (contacts by setting and topic, contacts per household) add up the months of the
+  period; a partly covered first or last month is counted from the contacts on its days, or
+  read whole less the contacts on its other days, whichever touches fewer (`PeriodSplit`);
 - "who was in contact" (persons, households) is exact for any period from the day masks.
 
-Rows are keyed by the contact's household (and person), never by team or municipality, so a
-household that moves to another team needs no update: reports join the household as it is now,
-exactly like the queries on the contacts. Every flush that touches a `Contact` recomputes the
-affected (household, year) rows from the contacts (`refresh`); bulk loads that bypass the ORM
-(demo generator, benchmark) call `rebuild`. tests/conftest.py checks after every test that the
-stored rows equal a fresh computation.
+Household-level tables are keyed by the contact's household (and person). Each row also carries
+its household's scope (organisation, team, town, manager) and whether it lives alone, so
+reports filter without joins; setting and topic counts are further summed into cells per scope.
+
+Upkeep (`_refresh_after_flush`): a flush that touches a `Contact` recomputes its (household,
+year) rows from the contacts; a household that moves copies its new scope onto its rows; a
+person who joins, leaves or moves updates the "lives alone" flags; the cells of every changed
+row are summed again. Bulk loads that bypass the ORM (demo generator, benchmark) call
+`rebuild`, as does migration 0012. tests/conftest.py checks after every test that the stored
+rows equal a fresh computation, so a write path that skips the upkeep fails the suite.
 """
 
 from __future__ import annotations
