@@ -58,6 +58,14 @@ def test_partial_months_are_counted_by_the_fewer_days():
     ]
 
 
+def test_an_empty_period_counts_nothing(history):
+    scope = figures.ReportScope(
+        organisation_id=history.county.id, start=date(2025, 3, 2), end=date(2025, 3, 1)
+    )
+    assert computed(scope) == reference(scope)
+    assert figures.reach(scope).persons == 0
+
+
 def test_one_day_and_a_leap_february():
     assert rollups.split_period(date(2024, 2, 29), date(2024, 2, 29)).partial[0].day_mask == 1 << 28
     whole_february = rollups.split_period(date(2024, 2, 1), date(2024, 2, 29))

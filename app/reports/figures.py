@@ -17,7 +17,19 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
-from sqlalchemy import Integer, Select, Table, and_, case, func, or_, select, union_all
+from sqlalchemy import (
+    Integer,
+    Select,
+    Table,
+    and_,
+    case,
+    false,
+    func,
+    literal,
+    or_,
+    select,
+    union_all,
+)
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.sql.expression import FunctionElement
 
@@ -137,28 +149,26 @@ def rollup_rows(table: Table, scope: ReportScope, *columns) -> Select:
     return stmt
 
 
-def persons_in_contact(scope: ReportScope) -> Select:
-    """(person_id, single): the distinct persons who took part in a contact of the period
-    (exact for any period: the rollups keep the days), 1 for those living alone."""
-    t = rollups.participant_rollup
+def _in_contact(table: Table, key: str, scope: ReportScope) -> Select:
+    """(key, single): the distinct persons or households of a rollup `table` with a contact
+    on a day of the period (exact for any period: the rollups keep the days), single = 1 for
+    those living alone."""
     split = rollups.split_period(scope.start, scope.end)
     return (
-        rollup_rows(t, scope, t.c.person_id, func.max(t.c.single).label("single"))
-        .where(rollups.touches_period(t, split))
-        .group_by(t.c.person_id)
+        rollup_rows(table, scope, table.c[key], func.max(table.c.single).label("single"))
+        .where(rollups.touches_period(table, split))
+        .group_by(table.c[key])
     )
+
+
+def persons_in_contact(scope: ReportScope) -> Select:
+    """(person_id, single): the persons who took part in a contact of the period."""
+    return _in_contact(rollups.participant_rollup, "person_id", scope)
 
 
 def households_in_contact(scope: ReportScope) -> Select:
-    """(household_id, single): the distinct households with a contact in the period, 1 for
-    those with one member."""
-    t = rollups.household_rollup
-    split = rollups.split_period(scope.start, scope.end)
-    return (
-        rollup_rows(t, scope, t.c.household_id, func.max(t.c.single).label("single"))
-        .where(rollups.touches_period(t, split))
-        .group_by(t.c.household_id)
-    )
+    """(household_id, single): the households with a contact in the period."""
+    return _in_contact(rollups.household_rollup, "household_id", scope)
 
 
 def period_counts(
@@ -193,6 +203,8 @@ def period_counts(
         for target, onclause in joins(first.year):
             raw = raw.join(target, onclause)
         parts.append(raw.group_by(raw_key))
+    if not parts:  # an empty period (start after end)
+        return select(literal(None).label("key"), literal(0).label("n")).where(false())
     counted = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
     total = func.sum(counted.c.n)
     return select(counted.c.key, total.label("n")).group_by(counted.c.key).having(total > 0)

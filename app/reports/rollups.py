@@ -45,6 +45,7 @@ from sqlalchemy import (
     case,
     delete,
     event,
+    false,
     func,
     insert,
     inspect,
@@ -272,6 +273,8 @@ def touches_period(table: Table, split: PeriodSplit):
         by_year[year].append(table.c[f"d{month}"] != 0)
     for part in split.partial:
         by_year[part.year].append(table.c[f"d{part.month}"].op("&")(part.day_mask) != 0)
+    if not by_year:  # an empty period (start after end)
+        return false()
     return or_(*(and_(table.c.year == year, or_(*tests)) for year, tests in by_year.items()))
 
 
