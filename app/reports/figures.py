@@ -83,16 +83,29 @@ def share(part: int, whole: int) -> float | None:
 
 
 # --- building blocks ---------------------------------------------------------------------------
+def within(stmt: Select, scope: ReportScope, organisation, team, municipality, manager) -> Select:
+    """Restrict `stmt` to the scope, given the columns that hold each part of it."""
+    stmt = stmt.where(organisation == scope.organisation_id)
+    for column, value in (
+        (team, scope.team_id),
+        (municipality, scope.municipality_id),
+        (manager, scope.manager_id),
+    ):
+        if value is not None:
+            stmt = stmt.where(column == value)
+    return stmt
+
+
 def scoped(stmt: Select, scope: ReportScope) -> Select:
     """Restrict a statement that joins Household to the scope's households."""
-    stmt = stmt.where(Household.organisation_id == scope.organisation_id)
-    if scope.team_id is not None:
-        stmt = stmt.where(Household.team_id == scope.team_id)
-    if scope.municipality_id is not None:
-        stmt = stmt.where(Household.municipality_id == scope.municipality_id)
-    if scope.manager_id is not None:
-        stmt = stmt.where(Household.manager_id == scope.manager_id)
-    return stmt
+    return within(
+        stmt,
+        scope,
+        Household.organisation_id,
+        Household.team_id,
+        Household.municipality_id,
+        Household.manager_id,
+    )
 
 
 def contacts_in_ranges(scope: ReportScope, ranges: list[tuple[date, date]], *columns) -> Select:
@@ -142,11 +155,7 @@ def rollup_rows(table: Table, scope: ReportScope, *columns) -> Select:
     """select(columns) over a rollup table's rows of the scope's households (the rows carry
     their household's scope: no join)."""
     stmt = select(*columns).select_from(table)
-    for name in rollups.SCOPE_COLUMNS:
-        value = getattr(scope, name)
-        if value is not None:
-            stmt = stmt.where(table.c[name] == value)
-    return stmt
+    return within(stmt, scope, *(table.c[name] for name in rollups.SCOPE_COLUMNS))
 
 
 def _in_contact(table: Table, key: str, scope: ReportScope) -> Select:
@@ -603,18 +612,16 @@ def office_hour_entries(scope: ReportScope, *columns) -> Select:
         .select_from(QueueEntry)
         .join(OfficeLocation, OfficeLocation.id == QueueEntry.location_id)
         .join(Municipality, Municipality.id == OfficeLocation.municipality_id)
-        .where(
-            Municipality.organisation_id == scope.organisation_id,
-            QueueEntry.day.between(scope.start, scope.end),
-        )
+        .where(QueueEntry.day.between(scope.start, scope.end))
     )
-    if scope.team_id is not None:
-        stmt = stmt.where(Municipality.team_id == scope.team_id)
-    if scope.municipality_id is not None:
-        stmt = stmt.where(OfficeLocation.municipality_id == scope.municipality_id)
-    if scope.manager_id is not None:
-        stmt = stmt.where(QueueEntry.taken_by_id == scope.manager_id)
-    return stmt
+    return within(
+        stmt,
+        scope,
+        Municipality.organisation_id,
+        Municipality.team_id,
+        OfficeLocation.municipality_id,
+        QueueEntry.taken_by_id,
+    )
 
 
 def office_hours(scope: ReportScope) -> OfficeHourUse:
