@@ -211,6 +211,10 @@ def history(county, make):
     if len(lone.members) == 1:
         make.person(lone, "Neugeboren", birth_year=2025)
         db.session.commit()
+    # a couple separates: the one who stays now lives alone
+    couple = next(h for h in households if len(h.members) == 2 and h is not single)
+    couple.members[1].household = by_size[-1]
+    db.session.commit()
     return county
 
 
@@ -323,3 +327,24 @@ def test_the_rebuild_command_restores_lost_rows(history, app):
     assert "report_household_rollup" in result.output
     db.session.expire_all()
     assert rollups.stored(db.session.connection()) == expected
+
+
+def test_a_contact_moved_to_another_household_leaves_the_old_one(county, make):
+    from tests.contacts_helpers import make_contact
+
+    seed_topics()
+    other = make.household(county.town_b, "Anders")
+    make.person(other, "Lina")
+    db.session.commit()
+    contact = make_contact(county.household_a, county.users["manager"])
+    scope = figures.ReportScope(
+        organisation_id=county.county.id, start=date(2000, 1, 1), end=date(2030, 12, 31)
+    )
+    assert figures.reach(scope).households == 1
+    contact.household = other  # through the relation, as a data correction would
+    contact.participants = list(other.members)
+    db.session.commit()
+    conn = db.session.connection()
+    assert rollups.stored(conn) == rollups.computed(conn)
+    in_contact = db.session.execute(figures.households_in_contact(scope)).all()
+    assert [row.household_id for row in in_contact] == [other.id]

@@ -535,16 +535,10 @@ def computed(conn: Connection, chunk: int = 1000) -> Rows:
 
 
 # --- upkeep on every flush -----------------------------------------------------------------------
-def _affected(contact: Contact) -> set[tuple[int, int]]:
-    state = inspect(contact)
-    households = {contact.household_id, *state.attrs.household_id.history.deleted}
-    moments = {contact.occurred_at, *state.attrs.occurred_at.history.deleted}
-    return {
-        (household_id, local_day(moment).year)
-        for household_id in households
-        for moment in moments
-        if household_id is not None and moment is not None
-    }
+def _keys(contact: Contact) -> set[tuple[int, int]]:
+    if contact.household_id is None or contact.occurred_at is None:
+        return set()
+    return {(contact.household_id, local_day(contact.occurred_at).year)}
 
 
 def copy_household_scope(conn: Connection, household_ids: Iterable[int]) -> None:
@@ -600,22 +594,6 @@ def copy_household_sizes(conn: Connection, household_ids: Iterable[int]) -> None
     )
 
 
-def _households_of(person: Person) -> set[int]:
-    # before and after: the column, or the relation when set as person.household = ...
-    state = inspect(person)
-    ids = {person.household_id, *state.attrs.household_id.history.deleted}
-    ids |= {h.id for h in state.attrs.household.history.deleted if h is not None}
-    return {i for i in ids if i is not None}
-
-
-def _changed_household(person: Person) -> bool:
-    state = inspect(person)
-    return (
-        state.attrs.household_id.history.has_changes()
-        or state.attrs.household.history.has_changes()
-    )
-
-
 def _moved(household: Household) -> bool:
     # the column or, when set through the relationship (household.team = ...), the relation
     state = inspect(household)
@@ -623,20 +601,45 @@ def _moved(household: Household) -> bool:
     return any(state.attrs[name].history.has_changes() for name in names)
 
 
+PENDING = "report_rollups_before"  # session.info: what the flush's rows were before
+
+
+@event.listens_for(Session, "before_flush")
+def _remember_before_flush(session: Session, _flush_context, _instances) -> None:
+    # The stored household and time of changed contacts and the stored household of changed
+    # persons, read from the database: the objects may not have the old values loaded (an
+    # expired object set through a relation keeps no history).
+    changed = [*session.dirty, *session.deleted]
+    contact_ids = [o.id for o in changed if isinstance(o, Contact) and o.id is not None]
+    person_ids = [o.id for o in changed if isinstance(o, Person) and o.id is not None]
+    before = session.info.setdefault(PENDING, {"keys": set(), "households": set()})
+    connection = session.connection()
+    if contact_ids:
+        for household_id, occurred_at in connection.execute(
+            select(Contact.household_id, Contact.occurred_at).where(Contact.id.in_(contact_ids))
+        ):
+            before["keys"].add((household_id, local_day(occurred_at).year))
+    if person_ids:
+        before["households"] |= set(
+            connection.scalars(select(Person.household_id).where(Person.id.in_(person_ids)))
+        )
+
+
 @event.listens_for(Session, "after_flush")
 def _refresh_after_flush(session: Session, _flush_context) -> None:
-    # new/dirty/deleted and attribute history still show the flushed changes here; the
-    # participant and topic links of the flush are already written
-    keys: set[tuple[int, int]] = set()
+    # new/dirty/deleted still show the flushed objects here; the participant and topic links
+    # of the flush are already written
+    before = session.info.pop(PENDING, {"keys": set(), "households": set()})
+    keys: set[tuple[int, int]] = set(before["keys"])
+    resized: set[int] = set(before["households"])
     moved: set[int] = set()
-    resized: set[int] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
         if isinstance(obj, Contact):
-            keys |= _affected(obj)
+            keys |= _keys(obj)
         elif isinstance(obj, Household) and obj in session.dirty and _moved(obj):
             moved.add(obj.id)
-        elif isinstance(obj, Person) and (obj not in session.dirty or _changed_household(obj)):
-            resized |= _households_of(obj)
+        elif isinstance(obj, Person) and obj.household_id is not None:
+            resized.add(obj.household_id)
     if keys:
         refresh(session.connection(), keys)
     if moved:
