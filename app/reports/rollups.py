@@ -15,12 +15,13 @@ Household-level tables are keyed by the contact's household (and person). Each r
 its household's scope (organisation, team, town, manager) and whether it lives alone, so
 reports filter without joins; setting and topic counts are further summed into cells per scope.
 
-Upkeep (`_refresh_after_flush`): a flush that touches a `Contact` recomputes its (household,
-year) rows from the contacts; a household that moves copies its new scope onto its rows; a
-person who joins, leaves or moves updates the "lives alone" flags; the cells of every changed
-row are summed again. Bulk loads that bypass the ORM (demo generator, benchmark) call
-`rebuild`, as does migration 0012. tests/conftest.py checks after every test that the stored
-rows equal a fresh computation, so a write path that skips the upkeep fails the suite.
+Upkeep (`_remember_before_flush`, `_refresh_after_flush`): a flush that touches a `Contact`
+recomputes its (household, year) rows — before and after — from the contacts; a household
+that moves copies its new scope onto its rows; a person who joins, leaves or moves updates the
+"lives alone" flags; the cells of every changed row are summed again. Bulk loads that bypass
+the ORM (demo generator, benchmark) call `rebuild`, as does migration 0012. tests/conftest.py
+checks after every test that the stored rows equal a fresh computation, so a write path that
+skips the upkeep fails the suite.
 """
 
 from __future__ import annotations
