@@ -12,6 +12,13 @@ from werkzeug.exceptions import HTTPException
 
 from app.assets import init_assets
 from app.extensions import db, login_manager
+from app.outage import (
+    OUTAGE_ERRORS,
+    is_outage,
+    outage_active,
+    outage_response,
+    register_outage_handling,
+)
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -100,16 +107,23 @@ def register_web(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if current_user and current_user.is_authenticated:
+        if "Cache-Control" not in headers and _maybe_signed_in():
             # Personal data must not linger in shared caches or the back/forward cache.
-            headers.setdefault("Cache-Control", "no-store")
+            headers["Cache-Control"] = "no-store"
         headers.add("Vary", "HX-Request")
         return response
 
+    register_outage_handling(app)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if is_outage(error):  # a 500 wrapping a database outage
+            return outage_response(error)
         if error.code and error.code >= 400:
-            return render_template("errors/error.html", error=error), error.code
+            try:
+                return render_template("errors/error.html", error=error), error.code
+            except OUTAGE_ERRORS as outage:  # the layout asks for current_user
+                return outage_response(outage)
         return error
 
     @app.template_filter("without_page")
@@ -122,3 +136,14 @@ def register_web(app: Flask) -> None:
         from app.households import choices
 
         return {"choices": choices, "roles": roles}
+
+
+def _maybe_signed_in() -> bool:
+    """Whether the response may carry personal data; during an outage (the user loader cannot
+    ask the database) the safe answer is yes."""
+    if outage_active():
+        return True
+    try:
+        return bool(current_user and current_user.is_authenticated)
+    except OUTAGE_ERRORS:
+        return True
