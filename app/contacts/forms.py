@@ -170,6 +170,9 @@ class TaskForm(Form):
 
 
 class ContactForm(Form):
+    # True when the time field holds the render time: then it follows the first keystroke
+    # (static/outbox.js), so a note typed into a form kept from earlier gets its real time.
+    time_follows_typing = False
     idempotency_key = HiddenField(default=new_key)
     participants = ChipsField(
         _l("Wer war dabei?"),

@@ -93,6 +93,7 @@ def _contact_form(household: Household, contact: Contact | None = None) -> Conta
                 p.id for p in household.members if p.id not in form.without_consent
             ]
             _apply_prefill(form, household)
+            form.time_follows_typing = "started_at" not in request.args
         else:
             form.idempotency_key.data = contact.idempotency_key
             form.participants.data = [p.id for p in contact.participants]
