@@ -5,6 +5,7 @@ pool recovers as soon as the database is back."""
 from __future__ import annotations
 
 import uuid
+
 import psycopg
 import pytest
 from sqlalchemy import event, text
