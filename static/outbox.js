@@ -247,7 +247,7 @@
 
   async function enqueue(form, outcome) {
     const entry = entryFromForm(form);
-    await Outbox.put(outcome ? postponed(entry, outcome) : entry);
+    await Outbox.put(postponed(entry, outcome || {status: 0})); // first retry in a moment
     if ("serviceWorker" in navigator && "SyncManager" in window) {
       navigator.serviceWorker.ready
         .then((registration) => registration.sync.register("outbox"))
