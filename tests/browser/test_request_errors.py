@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 
 from app.extensions import db
-from tests.browser.conftest import PHONE, sign_in
+from tests.browser.conftest import PHONE, sign_in, wait_until
 from tests.conftest import PASSWORD
 from tests.contacts_helpers import make_contact, seed_topics
 from tests.test_outage import DatabaseDown
@@ -71,3 +71,20 @@ def test_refused_request_says_so_in_english_for_an_english_browser(chromium, liv
         assert page.input_value("#q") == "Haddad"
     finally:
         context.close()
+
+
+def test_during_an_outage_a_kept_household_page_is_shown_else_the_notice(phone, county, ctx):
+    from tests.browser.test_offline import PAGES_JS, wait_for_service_worker
+
+    household = f"/households/{county.household_a.id}"
+    sign_in(phone, "manager", PASSWORD)
+    wait_for_service_worker(phone)
+    phone.goto(household)
+    wait_until(phone, f"({PAGES_JS})().then(p => p.includes('{household}'))")
+    with DatabaseDown(db.engine):
+        phone.goto(household)
+        assert phone.locator(".offline-copy").inner_text().startswith("Offline-Kopie vom")
+        assert "Samira Haddad" in phone.content()
+        answer = phone.goto("/households")  # never opened: the outage notice, in German
+        assert answer.status == 503
+        assert "Vorübergehend nicht erreichbar" in phone.content()
