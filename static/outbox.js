@@ -181,7 +181,7 @@
     if (e.state === "correction") return `<strong>${esc(t("outboxCorrection"))}</strong> ${esc(e.reason)}`;
     if (e.state === "rejected") return `<strong>${esc(t("outboxRejected"))}</strong> ${esc(e.reason)}`;
     if (e.reason === "signin") return esc(t("outboxSignIn"));
-    if (e.attempts && e.nextTry) return esc(t("outboxRetrying", {time: localTime(e.nextTry, {timeStyle: "short"})}));
+    if (e.reason === "server" && e.nextTry) return esc(t("outboxRetrying", {time: localTime(e.nextTry, {timeStyle: "short"})}));
     return esc(t("outboxWaiting"));
   }
 
