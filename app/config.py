@@ -70,6 +70,8 @@ def from_environment(instance_path: Path) -> dict:
         "PAGE_SIZE": 25,
         # Household pages a manager opened that stay readable offline (service worker).
         "OFFLINE_PAGES": int(os.environ.get("OFFLINE_PAGES", "30")),
+        # Seconds a client should wait after a 503 during a database outage (app/outage.py).
+        "OUTAGE_RETRY_AFTER_SECONDS": int(os.environ.get("OUTAGE_RETRY_AFTER_SECONDS", "15")),
         # Key of the pseudonymised statistics export (HMAC-SHA256 of record ids); when empty a
         # key derived from SECRET_KEY. Changing it changes every pseudonym (docs/reports.md).
         "PSEUDONYM_KEY": os.environ.get("PSEUDONYM_KEY", ""),
