@@ -13,7 +13,7 @@ from sqlalchemy import select
 from app.contacts.models import Contact
 from app.extensions import db
 from app.timeutil import utcnow
-from tests.browser.conftest import PHONE, sign_in, wait_until
+from tests.browser.conftest import sign_in, wait_until
 from tests.browser.test_outbox import notes, open_entry, wait_until_outbox_empty
 from tests.conftest import PASSWORD
 from tests.contacts_helpers import seed_topics
@@ -22,21 +22,6 @@ from tests.test_outage import DatabaseDown
 pytestmark = pytest.mark.usefixtures("consented")
 
 ENTRIES_JS = "window.WegbegleiterOutbox ? window.WegbegleiterOutbox.all() : []"
-
-
-@pytest.fixture
-def page(chromium, live_server):
-    # No service worker, so page.route sees every request; Berlin time like the server's.
-    context = chromium.new_context(
-        viewport=PHONE,
-        base_url=live_server,
-        service_workers="block",
-        is_mobile=True,
-        has_touch=True,
-        timezone_id="Europe/Berlin",
-    )
-    yield context.new_page()
-    context.close()
 
 
 @pytest.fixture
@@ -60,8 +45,9 @@ def contacts() -> list[Contact]:
 
 
 def test_outage_answer_keeps_the_entry_waiting_and_it_is_sent_once_after(
-    page, county, ctx, short_retry_after
+    phone_without_worker, county, ctx, short_retry_after
 ):
+    page = phone_without_worker
     seed_topics()
     household = f"/households/{county.household_a.id}"
     sign_in(page, "manager", PASSWORD)
@@ -81,7 +67,8 @@ def test_outage_answer_keeps_the_entry_waiting_and_it_is_sent_once_after(
     assert notes() == ["Während des Neustarts notiert"]
 
 
-def test_network_error_then_success_sends_once(page, county, ctx):
+def test_network_error_then_success_sends_once(phone_without_worker, county, ctx):
+    page = phone_without_worker
     seed_topics()
     sign_in(page, "manager", PASSWORD)
     open_entry(page, f"/households/{county.household_a.id}")
@@ -103,8 +90,9 @@ def test_network_error_then_success_sends_once(page, county, ctx):
 
 
 def test_invalid_entry_needs_correction_is_reopened_corrected_and_sent_with_its_key(
-    page, county, ctx
+    phone_without_worker, county, ctx
 ):
+    page = phone_without_worker
     seed_topics()
     household = f"/households/{county.household_a.id}"
     sign_in(page, "manager", PASSWORD)
@@ -146,7 +134,8 @@ def test_invalid_entry_needs_correction_is_reopened_corrected_and_sent_with_its_
     assert saved.note == "Ohne Thema notiert" and saved.idempotency_key == waiting["key"]
 
 
-def test_unsent_entry_is_never_sent_under_another_users_name(page, county, ctx):
+def test_unsent_entry_is_never_sent_under_another_users_name(phone_without_worker, county, ctx):
+    page = phone_without_worker
     seed_topics()
     household = f"/households/{county.household_a.id}"
     sign_in(page, "manager", PASSWORD)
@@ -181,7 +170,8 @@ def test_unsent_entry_is_never_sent_under_another_users_name(page, county, ctx):
     assert saved.author_id == county.users["manager"].id
 
 
-def test_note_typed_into_an_old_form_gets_the_time_it_was_typed(page, county, ctx):
+def test_note_typed_into_an_old_form_gets_the_time_it_was_typed(phone_without_worker, county, ctx):
+    page = phone_without_worker
     seed_topics()
     sign_in(page, "manager", PASSWORD)
     open_entry(page, f"/households/{county.household_a.id}")
@@ -207,7 +197,8 @@ def test_note_typed_into_an_old_form_gets_the_time_it_was_typed(page, county, ct
     assert abs(saved.occurred_at - utcnow()) < timedelta(minutes=3)
 
 
-def test_time_set_by_hand_is_kept(page, county, ctx):
+def test_time_set_by_hand_is_kept(phone_without_worker, county, ctx):
+    page = phone_without_worker
     seed_topics()
     sign_in(page, "manager", PASSWORD)
     open_entry(page, f"/households/{county.household_a.id}")

@@ -14,17 +14,10 @@ from tests.test_outage import DatabaseDown
 pytestmark = pytest.mark.usefixtures("consented")
 
 
-@pytest.fixture
-def page(chromium, live_server):
-    # page.route sees the page's own requests only when no service worker handles them.
-    context = chromium.new_context(
-        viewport=PHONE, base_url=live_server, service_workers="block", is_mobile=True
-    )
-    yield context.new_page()
-    context.close()
-
-
-def test_outage_and_network_error_are_announced_and_the_comment_stays(page, county, ctx):
+def test_outage_and_network_error_are_announced_and_the_comment_stays(
+    phone_without_worker, county, ctx
+):
+    page = phone_without_worker
     seed_topics()
     contact = make_contact(county.household_a, county.users["manager"])
     db.session.commit()
