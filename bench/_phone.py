@@ -36,6 +36,11 @@ class Sample:
     ok: bool
     start: float  # time.monotonic()
     seconds: float
+    retry_after: str | None = None  # the header, for 429/503 answers
+
+    @property
+    def end(self) -> float:
+        return self.start + self.seconds
 
 
 class Ledger:
@@ -69,10 +74,11 @@ class _FormReader(HTMLParser):
         a = {k: v or "" for k, v in attrs}
         if tag == "form":
             self.inside = a.get("id") == self.form_id
+        if tag == "option" and self.inside and self._select is not None:
+            if self._select_value is None or "selected" in a:
+                self._select_value = a.get("value", "")
+            return
         if not self.inside or "name" not in a:
-            if tag == "option" and self._select is not None and self.inside:
-                if self._select_value is None or "selected" in a:
-                    self._select_value = a.get("value", "")
             return
         name = a["name"]
         if tag == "input":
@@ -162,9 +168,7 @@ class Phone:
         except OSError:
             answer = Answer(None, {}, "")
         seconds = time.monotonic() - start
-        self.ledger.samples.append(
-            Sample(kind, label, answer.status, ok(answer), start, seconds)
-        )
+        self.ledger.samples.append(Sample(kind, label, answer.status, ok(answer), start, seconds))
         return answer
 
     def login(self, username: str, password: str) -> bool:
@@ -251,6 +255,9 @@ class Outbox:
         if answer.status is None or answer.status in RETRY or answer.status == 401:
             entry.attempts += 1
             backoff = min(2.0**entry.attempts, 16.0) * self.rng.uniform(0.5, 1.0)
+            hint = answer.headers.get("retry-after", "")
+            if hint.isdigit():
+                backoff = max(backoff, min(float(hint), 60.0))
             entry.due = time.monotonic() + backoff
             self.waiting[entry.key] = entry
         else:  # 400/403/404/422 or a form shown again: the phone asks for a correction

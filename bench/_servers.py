@@ -119,12 +119,10 @@ class Gunicorn:
         pids = []
         for status in Path("/proc").glob("[0-9]*/status"):
             try:
-                fields = dict(
-                    line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line
-                )
+                lines = status.read_text().splitlines()
             except OSError:
                 continue
-            if fields.get("PPid", "").strip() == str(self.process.pid):
+            if f"PPid:\t{self.process.pid}" in lines:
                 pids.append(int(status.parent.name))
         return sorted(pids)
 

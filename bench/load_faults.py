@@ -43,8 +43,19 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bench._phone import Answer, Entry, Ledger, Outbox, Phone, read_form, replace, saved, value
 from app.timeutil import utcnow
+from bench._phone import (
+    Answer,
+    Entry,
+    Ledger,
+    Outbox,
+    Phone,
+    Sample,
+    read_form,
+    replace,
+    saved,
+    value,
+)
 from bench._servers import ROOT, VENV_BIN, Gunicorn, PgCluster
 
 HASH = "pbkdf2:sha256:1000"  # fast logins; the demo accounts are created with it
@@ -271,8 +282,10 @@ def lead_reader(world: World, args, ledger: Ledger, until: float) -> None:
 
 
 def inject_faults(cluster: PgCluster, start: float, soak: float, down: float) -> list[Fault]:
-    faults = [Fault("restart (pg_ctl restart -m fast)", start + soak / 3)]
-    faults.append(Fault(f"kill (stop -m immediate, {down:.0f} s down, start)", start + soak * 2 / 3))
+    faults = [
+        Fault("restart (pg_ctl restart -m fast)", start + soak / 3),
+        Fault(f"kill (stop -m immediate, {down:.0f} s down, start)", start + soak * 2 / 3),
+    ]
     for fault in faults:
         time.sleep(max(0.0, fault.start - time.monotonic()))
         fault.start = time.monotonic()
@@ -318,9 +331,11 @@ def check(
         + sum(1 for k in set(stored[t]) & set(fresh[t]) if stored[t][k] != fresh[t][k])
         for t in fresh
     )
+    refusals = Counter(ledger.refused.values())
     bad_5xx = Counter(
         s.status for s in ledger.samples if s.status and s.status >= 500 and s.status != 503
     )
+    bare_503 = sum(1 for s in ledger.samples if s.status == 503 and not s.retry_after)
     return [
         (
             "contacts in the database == keys with a success answer",
@@ -334,14 +349,15 @@ def check(
             "every note typed was saved in the end",
             not stranded and not ledger.refused,
             f"{stranded} still waiting after the drain, {len(ledger.refused)} refused"
-            + "".join(f"; {n} × {s} {r!r}" for (s, r), n in Counter(ledger.refused.values()).items()),
+            + "".join(f"; {n} × {s} {r!r}" for (s, r), n in refusals.items()),
         ),
         ("report rollups == a fresh count", stored == fresh, f"{wrong_rows} rows differ"),
         ("audit chain intact", not broken, f"{len(broken)} broken links {broken[:5]}"),
         (
-            "no 5xx answer other than 503",
-            not bad_5xx,
-            ", ".join(f"{n} × {s}" for s, n in sorted(bad_5xx.items())) or "none",
+            "no 5xx answer other than 503, every 503 with Retry-After",
+            not bad_5xx and not bare_503,
+            (", ".join(f"{n} × {s}" for s, n in sorted(bad_5xx.items())) or "no other 5xx")
+            + f"; {bare_503} × 503 without Retry-After",
         ),
     ]
 
@@ -358,13 +374,13 @@ def outage(fault: Fault, ledger: Ledger) -> tuple[str, Counter]:
     """From the fault to the first success again: the first successful answer to a request
     sent after the first failed answer of the fault. Failed answers are counted from the
     fault until 10 s after the database accepted connections again."""
-    window = [s for s in ledger.samples if fault.start <= s.start + s.seconds <= fault.up + 10]
+    window = [s for s in ledger.samples if fault.start <= s.end <= fault.up + 10]
     failures = [s for s in window if not s.ok and (s.status is None or s.status >= 500)]
     statuses = Counter("no answer" if s.status is None else str(s.status) for s in failures)
     if not failures:
         return "no failed answer", statuses
-    first = min(s.start + s.seconds for s in failures)
-    ends = [s.start + s.seconds for s in ledger.samples if s.ok and s.start > first]
+    first = min(s.end for s in failures)
+    ends = [s.end for s in ledger.samples if s.ok and s.start > first]
     if not ends:
         return "no success afterwards", statuses
     return f"{min(ends) - fault.start:.1f} s", statuses
@@ -375,8 +391,14 @@ def exceptions_in(log: Path) -> Counter:
     return Counter(pattern.findall(log.read_text(errors="replace")))
 
 
+def in_fault(sample: Sample, faults: list[Fault]) -> bool:
+    return any(f.start <= sample.end <= f.up + 10 for f in faults)
+
+
 def report(args, world, ledger, faults, rss, results, exceptions, load_seconds) -> str:
     samples = ledger.samples
+    calm_500 = [s for s in samples if s.status == 500 and not in_fault(s, faults)]
+    calm_writes = sum(1 for s in calm_500 if s.kind == "write")
     ok = [s for s in samples if s.ok]
     reads = [s.seconds for s in ok if s.kind == "read"]
     writes = [s.seconds for s in ok if s.kind == "write"]
@@ -387,7 +409,8 @@ def report(args, world, ledger, faults, rss, results, exceptions, load_seconds) 
     lines = [
         f"{len(world.managers)} virtual managers of one team and its team lead, gunicorn "
         f"{args.workers} sync workers, private PostgreSQL cluster, demo county; "
-        f"{load_seconds:.0f} s of load (`--soak {args.soak:g}`), ticks every {args.tick:g} s. "
+        f"{load_seconds:.0f} s of load (`--soak {args.soak:g}`), ticks every {args.tick:g} s; "
+        f"load average {args.loadavg:.1f} at the start. "
         f"Targets: household {world.cell[0]} (all managers) and households "
         f"{', '.join(map(str, world.cell[1:]))} of its report cell (same town and manager); "
         "15 % other households of the team.",
@@ -398,7 +421,10 @@ def report(args, world, ledger, faults, rss, results, exceptions, load_seconds) 
         f"| successful answers | {len(ok):,} ({len(ok) / load_seconds:.1f}/s) |",
         f"| notes typed (distinct keys) / confirmed | {len(ledger.keys):,} / "
         f"{len(ledger.confirmed):,} ({len(ledger.confirmed) / load_seconds * 60:.0f}/min) |",
-        f"| keys that got a 500 at least once | {len(ledger.saw_500):,} |",
+        f"| keys that got a 500 at least once (today's outbox strands them) | "
+        f"{len(ledger.saw_500):,} |",
+        f"| 500 answers outside the fault windows (saves among them) | {len(calm_500)} "
+        f"({calm_writes}) |",
         f"| reads p50 / p95 (successful) | {_ms(reads, 50)} / {_ms(reads, 95)} |",
         f"| writes p50 / p95 (successful) | {_ms(writes, 50)} / {_ms(writes, 95)} |",
     ]
@@ -411,7 +437,7 @@ def report(args, world, ledger, faults, rss, results, exceptions, load_seconds) 
         )
     start, end = rss
     lines.append(
-        f"| worker RSS at start → end (MiB) | "
+        "| worker RSS at start → end (MiB) | "
         + ", ".join(f"{v:.0f}" for v in start.values())
         + " → "
         + ", ".join(f"{v:.0f}" for v in end.values())
@@ -443,6 +469,7 @@ def main() -> int:
     parser.add_argument("--seed", type=int, default=14)
     parser.add_argument("--label", default="", help="docs section name, e.g. 'after fixes'")
     args = parser.parse_args()
+    args.loadavg = os.getloadavg()[0]  # the machine may be shared: say how busy it was
 
     cluster = PgCluster(args.pg_port)
     server = None
