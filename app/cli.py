@@ -10,6 +10,10 @@ from app.extensions import db
 
 
 def register_cli(app: Flask) -> None:
+    from app.setup.cli import register as register_setup
+
+    register_setup(app)
+
     @app.cli.group("translations")
     def translations() -> None:
         """Interface translations (German source, English)."""

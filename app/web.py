@@ -46,6 +46,8 @@ def register_web(app: Flask) -> None:
     from app.reports.experience_routes import bp as experience_bp
     from app.reports.routes import bp as reports_bp
     from app.security.routes import bp as security_bp
+    from app.setup.routes import bp as setup_bp
+    from app.setup.routes import firstrun_bp
     from app.staffing.routes import bp as staffing_bp
 
     for bp in (
@@ -67,6 +69,8 @@ def register_web(app: Flask) -> None:
         staffing_bp,
         experience_bp,
         reports_bp,
+        setup_bp,
+        firstrun_bp,
     ):
         app.register_blueprint(bp)
     init_assets(app)

@@ -182,6 +182,14 @@ EXPECTED: dict[str, dict[str, str]] = {
     "reports.export_dashboard": REVIEWERS,
     "reports.export_distribution": REVIEWERS,
     "reports.export_pseudonymised": REVIEWERS,
+    # Set-up of teams and municipalities: admins, their own organisation (test_setup.py).
+    "setup.index": ADMIN_ONLY,
+    "setup.team": ADMIN_ONLY,
+    "setup.new_municipality": ADMIN_ONLY,
+    "setup.municipality": ADMIN_ONLY,
+    "setup.new_organisation": ADMIN_ONLY,
+    # The first run exists only while the installation has no accounts.
+    "firstrun.first_run": TOKEN_ONLY,
 }
 NOT_ROUTES = {"static"}
 
@@ -217,6 +225,8 @@ def url_args(county, needed: set[str]) -> dict[str, int | str]:
         "fmt": "csv",
         "figure": "personen",
         "token": "not-a-valid-token",
+        "team_id": county.team_a.id,
+        "municipality_id": county.town_a.id,
     }
     if needed & {"contact_id", "task_id", "topic_id"}:
         seed_topics()
