@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,12 +20,27 @@ def normalise_database_url(url: str) -> str:
 def _secret_key(instance_path: Path) -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
+    instance_path.mkdir(parents=True, exist_ok=True)
     key_file = instance_path / "secret_key"
-    if not key_file.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    try:
+        # O_EXCL: of several workers starting at once exactly one creates the file, and it is
+        # never readable by others (mode 0600 from the start, not after a chmod).
+        fd = os.open(key_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return _read_key(key_file)
+
+
+def _read_key(key_file: Path) -> str:
+    """The stored key; waits briefly while another worker is still writing it."""
+    for _attempt in range(50):
+        if key := key_file.read_text().strip():
+            return key
+        time.sleep(0.02)
+    raise RuntimeError(f"{key_file} is empty: delete it to generate a new secret key")
 
 
 def _bool(name: str, default: bool) -> bool:
