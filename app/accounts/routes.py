@@ -11,14 +11,9 @@ from app.accounts.forms import LoginForm
 from app.audit.services import record
 from app.extensions import db
 from app.i18n import local_time
+from app.redirects import safe_next
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -44,7 +39,7 @@ def login():
 
             if security.is_enrolled(user):
                 # Password right; the second factor decides (failures are cleared there).
-                security.begin_pending_login(user, _safe_next(request.args.get("next")))
+                security.begin_pending_login(user, safe_next(request.args.get("next")))
                 record("login_password_ok", "user", user.id, user_id=user.id)
                 db.session.commit()
                 return redirect(url_for("security.verify_2fa"))
@@ -52,7 +47,7 @@ def login():
             login_user(user)
             record("login", "user", user.id, user_id=user.id)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
         locked = services.register_failure(keys)
         record("login_failed", "user", user.id if user else None, user_id=user and user.id)
         db.session.commit()
