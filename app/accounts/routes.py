@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
 
 from app.accounts import services
 from app.accounts.forms import LoginForm
@@ -12,6 +12,7 @@ from app.audit.services import record
 from app.extensions import db
 from app.i18n import local_time
 from app.redirects import safe_next
+from app.security import services as security
 
 bp = Blueprint("auth", __name__)
 
@@ -35,8 +36,6 @@ def login():
             )
             return render_template("accounts/login.html", form=form), 429
         if services.authenticate(user, form.password.data):
-            from app.security import services as security
-
             if security.is_enrolled(user):
                 # Password right; the second factor decides (failures are cleared there).
                 security.begin_pending_login(user, safe_next(request.args.get("next")))
@@ -64,7 +63,7 @@ def login():
 @login_required
 def logout():
     record("logout", "user", current_user.id)
+    security.sign_out(current_user._get_current_object())
     db.session.commit()
-    logout_user()
     flash(_("Sie sind abgemeldet."), "info")
     return redirect(url_for("auth.login"))
