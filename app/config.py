@@ -58,6 +58,9 @@ def from_environment(instance_path: Path) -> dict:
             os.environ.get("DATABASE_URL", sqlite_default)
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none,
+        # the app faces the clients directly). Too high a number lets clients forge addresses.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
@@ -80,7 +83,12 @@ def from_environment(instance_path: Path) -> dict:
         # Use WTForms' own German messages (app/forms.py) rather than Flask-Babel's hook.
         "WTF_I18N_ENABLED": False,
         "WTF_CSRF_TIME_LIMIT": int(os.environ.get("CSRF_TIME_LIMIT_SECONDS", str(8 * 3600))),
+        # Failed logins within LOGIN_LOCK_MINUTES before a lock: for one account from one client
+        # address; for one account from all addresses together (guessing spread over many
+        # machines); from one address over all accounts (a town hall's NAT serves many staff).
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_MAX_FAILURES_ACCOUNT": int(os.environ.get("LOGIN_MAX_FAILURES_ACCOUNT", "20")),
+        "LOGIN_MAX_FAILURES_IP": int(os.environ.get("LOGIN_MAX_FAILURES_IP", "100")),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "PAGE_SIZE": 25,

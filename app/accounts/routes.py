@@ -42,7 +42,7 @@ def login():
                 record("login_password_ok", "user", user.id, user_id=user.id)
                 db.session.commit()
                 return redirect(url_for("security.verify_2fa"))
-            services.clear_failures(user.username)
+            services.clear_failures(user.username, request.remote_addr)
             login_user(user)
             record("login", "user", user.id, user_id=user.id)
             db.session.commit()

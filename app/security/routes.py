@@ -78,7 +78,7 @@ def verify_2fa():
         method = services.verify_second_factor(user, form.code.data)
         if method:
             services.clear_pending()
-            accounts.clear_failures(user.username)
+            accounts.clear_failures(user.username, request.remote_addr)
             login_user(user)
             record("login", "user", user.id, f"2fa: {method}", user_id=user.id)
             db.session.commit()
