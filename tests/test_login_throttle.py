@@ -4,17 +4,19 @@ and per address, without locking anybody else out (app/accounts/services.py, Pro
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import select, update
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as config_module
 from app import create_app
 from app.accounts.models import LoginThrottle
 from app.extensions import db
+from app.timeutil import utcnow
 from tests.conftest import PASSWORD, Browser
 
 ATTACKER, OFFICE, HOME = "203.0.113.7", "198.51.100.20", "192.0.2.33"
@@ -117,3 +119,15 @@ def test_a_successful_login_clears_the_accounts_counters(proxied, county):
     office.logout()
     fail(office, "manager", 4)
     assert office.login("manager", PASSWORD).status_code == 302
+
+
+def test_expired_counters_are_forgotten(proxied, county):
+    """Counters keep client addresses no longer than their window (data minimisation)."""
+    fail(client_at(proxied, HOME), "colleague", 1)
+    with proxied.app_context():
+        stale = utcnow() - timedelta(minutes=16)
+        db.session.execute(update(LoginThrottle).values(window_started_at=stale))
+        db.session.commit()
+    fail(client_at(proxied, OFFICE), "manager", 1)
+    keys = set(db.session.scalars(select(LoginThrottle.key)))
+    assert keys == {"user:manager", f"pair:{OFFICE}|manager", f"ip:{OFFICE}"}

@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts import roles
@@ -138,6 +138,16 @@ def register_failure(keys: list[str], now: datetime | None = None) -> bool:
     """Count a failed login; returns True when this failure locks one of the keys."""
     now = now or utcnow()
     window = timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    # Counters hold client addresses: forget those whose window and lock have passed.
+    db.session.execute(
+        delete(LoginThrottle)
+        .where(
+            LoginThrottle.window_started_at < now - window,
+            (LoginThrottle.locked_until.is_(None)) | (LoginThrottle.locked_until < now),
+            LoginThrottle.key.not_in(keys),
+        )
+        .execution_options(synchronize_session=False)
+    )
     locked = False
     for key in keys:
         row = _throttle(key)
