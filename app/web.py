@@ -11,6 +11,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from app.assets import init_assets
+from app.audit.refusals import record_refusal
 from app.extensions import db, login_manager
 
 CSP = (
@@ -108,6 +109,7 @@ def register_web(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        record_refusal(error.code)
         if error.code and error.code >= 400:
             return render_template("errors/error.html", error=error), error.code
         return error
