@@ -82,3 +82,9 @@ def test_admin_sees_refusals_in_the_audit_view(login, county):
     assert "households.show 404" not in page(admin.get("/admin/audit/?action=logout"))
     english = page(admin.get(f"/admin/audit/?action={ACTION}", headers={"Accept-Language": "en"}))
     assert "Access denied" in english
+
+
+def test_refusals_show_in_who_accessed_the_person(login, county):
+    login("manager_b").get(f"/households/{county.household_a.id}")
+    html = page(login("admin").get(f"/admin/persons/{county.person_a.id}/access"))
+    assert "Zugriff verweigert" in html and "Manager_B" in html
