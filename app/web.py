@@ -11,6 +11,7 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from app.assets import init_assets
+from app.audit.refusals import record_refusal
 from app.extensions import db, login_manager
 from app.outage import (
     OUTAGE_ERRORS,
@@ -123,6 +124,7 @@ def register_web(app: Flask) -> None:
     def http_error(error: HTTPException):
         if is_outage(error):  # a 500 wrapping a database outage
             return outage_response(error)
+        record_refusal(error.code)
         if error.code and error.code >= 400:
             try:
                 return render_template("errors/error.html", error=error), error.code

@@ -41,6 +41,10 @@ def index():
         stmt = stmt.where(AuditEvent.object_type == object_type)
         if object_id:
             stmt = stmt.where(AuditEvent.object_id == object_id)
+    # E.g. only refused accesses ("access_denied"): probing for other teams' records.
+    action = request.args.get("action", "")
+    if action in ACTION_LABELS:
+        stmt = stmt.where(AuditEvent.action == action)
     stmt = stmt.options(joinedload(AuditEvent.user)).order_by(AuditEvent.id.desc())
     page = db.paginate(stmt, per_page=50, error_out=False)
     users = db.session.scalars(
@@ -48,7 +52,12 @@ def index():
         .where(User.organisation_id == current_user.organisation_id)
         .order_by(User.display_name)
     ).all()
-    filters = {"user_id": user_id, "object_type": object_type, "object_id": object_id}
+    filters = {
+        "user_id": user_id,
+        "object_type": object_type,
+        "object_id": object_id,
+        "action": action if action in ACTION_LABELS else "",
+    }
     return render_template(
         "audit/index.html",
         page=page,

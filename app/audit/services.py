@@ -45,6 +45,7 @@ ACTION_LABELS = {
     "correct": _l("berichtigt"),
     "anonymise": _l("anonymisiert"),
     "retention_run": _l("Löschfristen angewandt"),
+    "access_denied": _l("Zugriff verweigert"),
 }
 
 _CHAIN_LOCK_ID = 7_310_001  # any constant: serialises chain appends on PostgreSQL

@@ -40,6 +40,7 @@ from app.documents.web import STYLESHEETS, chosen, selector_options
 from app.extensions import db, htmx
 from app.households.models import Household
 from app.pdf import pdf_response, render_pdf
+from app.redirects import safe_next
 from app.timeutil import to_local, today
 
 bp = Blueprint("contacts", __name__)
@@ -57,13 +58,6 @@ def _contact_or_404(contact_id: int) -> Contact:
     if contact is None:
         abort(404)
     return contact
-
-
-def _safe_next(default: str) -> str:
-    target = request.values.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return default
 
 
 # --- the contact form ---------------------------------------------------------------------
@@ -396,7 +390,7 @@ def task_status(task_id: int):
             context=request.form.get("context", ""),
         )
     flash(_("Aufgabe erledigt.") if done else _("Aufgabe wieder offen."), "success")
-    return redirect(_safe_next(url_for(".tasks")))
+    return redirect(safe_next(request.values.get("next"), url_for(".tasks")))
 
 
 # --- PDFs ---------------------------------------------------------------------------------
