@@ -28,7 +28,6 @@ from app.access import (
 from app.accounts import roles
 from app.appointments.services import AppointmentError, contact_link, managers_for
 from app.audit.services import record
-from app.security.services import redirect_to
 from app.extensions import db, htmx
 from app.officehours import services
 from app.officehours.forms import (
@@ -50,6 +49,7 @@ from app.officehours.models import (
     OfficeSchedule,
     QueueEntry,
 )
+from app.security.services import redirect_to
 from app.timeutil import to_local, today, utcnow
 
 bp = Blueprint("officehours", __name__)
