@@ -11,6 +11,7 @@ from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
@@ -128,6 +129,38 @@ def overlapping(
     return list(db.session.scalars(stmt.order_by(Appointment.starts_at)))
 
 
+def slot_taken_message() -> str:
+    return _("Dieser Termin ist schon vergeben. Bitte wählen Sie einen anderen.")
+
+
+def slot_occupied(location_id: int | None, starts_at: datetime, exclude_id: int | None) -> bool:
+    """Whether another appointment holds this office-hour slot (see uq_appointment_slot)."""
+    if location_id is None:
+        return False
+    stmt = select(Appointment.id).where(
+        Appointment.location_id == location_id,
+        Appointment.starts_at == starts_at,
+        Appointment.status != "cancelled",
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Appointment.id != exclude_id)
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+def flush_holding_slot(appointment: Appointment, field: str = "starts_at") -> None:
+    """Flush an appointment; when the one-appointment-per-slot index refuses it because a
+    concurrent booking got the slot first, roll back (nothing is saved) and tell the user.
+    Any other integrity problem surfaces unchanged."""
+    slot = (appointment.location_id, appointment.starts_at, appointment.id)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        if not slot_occupied(*slot):
+            raise
+        raise AppointmentError(slot_taken_message(), field) from None
+
+
 APPOINTMENT_FIELDS = (
     "kind",
     "starts_at",
@@ -168,7 +201,7 @@ def save_appointment(
         if name in data:
             setattr(appointment, name, data[name])
     appointment.persons = persons
-    db.session.flush()
+    flush_holding_slot(appointment)
     record(
         "create" if created else "update",
         "appointment",
@@ -183,6 +216,7 @@ def set_status(user: User, appointment: Appointment, status: str) -> None:
     if status not in ("planned", "done", "cancelled", "no_show"):
         raise AppointmentError(_("Unbekannter Status."), "status")
     appointment.status = status
+    flush_holding_slot(appointment, "status")  # un-cancelling needs the slot still free
     record("update", "appointment", appointment.id, "fields: status", user_id=user.id)
 
 
