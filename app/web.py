@@ -12,6 +12,7 @@ from werkzeug.exceptions import HTTPException
 
 from app.assets import init_assets
 from app.extensions import db, login_manager
+from app.urls import IdConverter
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -41,6 +42,8 @@ def register_web(app: Flask) -> None:
     from app.security.routes import bp as security_bp
     from app.staffing.routes import bp as staffing_bp
 
+    # Before any rule is added: every `<int:...>` of every blueprint is a bounded id.
+    app.url_map.converters["int"] = IdConverter
     for bp in (
         main_bp,
         auth_bp,
