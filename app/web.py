@@ -20,6 +20,7 @@ from app.outage import (
     outage_response,
     register_outage_handling,
 )
+from app.urls import IdConverter
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -51,6 +52,8 @@ def register_web(app: Flask) -> None:
     from app.setup.routes import firstrun_bp
     from app.staffing.routes import bp as staffing_bp
 
+    # Before any rule is added: every `<int:...>` of every blueprint is a bounded id.
+    app.url_map.converters["int"] = IdConverter
     for bp in (
         main_bp,
         auth_bp,

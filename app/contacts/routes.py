@@ -42,6 +42,7 @@ from app.households.models import Household
 from app.pdf import pdf_response, render_pdf
 from app.redirects import safe_next
 from app.timeutil import to_local, today
+from app.urls import int_arg, page_arg, parse_int
 
 bp = Blueprint("contacts", __name__)
 
@@ -141,7 +142,7 @@ def _timeline_context(household: Household) -> dict:
     filters.topic.choices = opts([("", _("alle")), *topic_pairs])
     topic = filters.topic.data if filters.topic.data in dict(topic_pairs) else ""
     setting = filters.setting.data if filters.setting.data in choices.SETTINGS else ""
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_arg()
     return {
         "timeline": services.timeline(household, page, topic, setting),
         "filters": filters,
@@ -221,7 +222,7 @@ def _apply_prefill(form: ContactForm, household: Household) -> None:
     """Prefill from an appointment or an office-hour queue entry (see
     app/appointments/services.contact_link): only values the form would accept anyway."""
     args = request.args
-    if ids := {int(i) for i in args.get("person_ids", "").split(",") if i.isdigit()}:
+    if ids := {i for i in map(parse_int, args.get("person_ids", "").split(",")) if i}:
         chosen = [p.id for p in household.members if p.id in ids]
         form.participants.data = [i for i in chosen if i not in form.without_consent]
     if args.get("setting") in choices.SETTINGS:
@@ -230,9 +231,7 @@ def _apply_prefill(form: ContactForm, household: Household) -> None:
         form.location.data = args["location"][:200]
     with contextlib.suppress(ValueError):
         form.occurred_at.data = datetime.strptime(args.get("started_at", ""), "%Y-%m-%dT%H:%M")
-    duration = args.get("duration", "")
-    if duration.isdigit() and 0 < int(duration) <= choices.MAX_DURATION:
-        minutes = int(duration)
+    if minutes := int_arg("duration", high=choices.MAX_DURATION):
         preset = minutes in choices.DURATION_PRESETS
         form.duration_preset.data = str(minutes) if preset else ""
         form.duration_minutes.data = None if preset else minutes

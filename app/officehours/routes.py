@@ -51,6 +51,7 @@ from app.officehours.models import (
 )
 from app.security.services import redirect_to
 from app.timeutil import to_local, today, utcnow
+from app.urls import int_arg
 
 bp = Blueprint("officehours", __name__)
 
@@ -291,7 +292,7 @@ def kiosk_revoke(token_id: int):
 def book(household_id: int):
     household = household_or_404(current_user, household_id)
     places = services.locations_for(current_user, active_only=True)
-    location_id = request.values.get("location_id", type=int)
+    location_id = int_arg("location_id", values=request.values)
     if location_id is None and places:
         same_town = [p for p in places if p.municipality_id == household.municipality_id]
         location_id = (same_town or places)[0].id

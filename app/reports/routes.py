@@ -16,14 +16,10 @@ from app.extensions import db, htmx
 from app.reports import charts, exports, figures, services
 from app.reports.forms import AsOfForm, ReportFilterForm
 from app.timeutil import today
+from app.urls import int_arg, page_arg
 
 bp = Blueprint("reports", __name__)
 PER_PAGE = 25
-
-
-def _int_arg(name: str) -> int:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else 0
 
 
 def _request_scope(form_cls=ReportFilterForm):
@@ -39,7 +35,7 @@ def _request_scope(form_cls=ReportFilterForm):
     form.municipality_id.choices = [(0, _("alle Gemeinden"))] + [
         (m.id, m.name) for m in municipalities
     ]
-    team_id, municipality_id = _int_arg("team_id"), _int_arg("municipality_id")
+    team_id, municipality_id = int_arg("team_id", 0), int_arg("municipality_id", 0)
     form.validate()
     start, end = form.resolved_period(today())
     scope = services.scope_for(
@@ -185,10 +181,12 @@ def drilldown(figure: str):
         scope,
         today(),
         setting=setting,
-        topic_id=_int_arg("topic_id"),
+        topic_id=int_arg("topic_id", 0),
         month=month,
     )
-    page = db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    page = db.paginate(
+        stmt, page=page_arg(), per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False
+    )
     q = _query(scope)
     extra = {k: v for k, v in request.args.items() if k in ("setting", "topic_id", "month")}
     template = "reports/_list.html" if htmx else "reports/list.html"
