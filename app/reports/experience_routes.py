@@ -62,7 +62,7 @@ def _year() -> int:
 
 def _scope():
     return experience.report_scope(
-        current_user, _year(), request.args.get("team", type=int) or None
+        current_user, _year(), request.args.get("team", type=int) or None, today()
     )
 
 

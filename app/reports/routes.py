@@ -91,7 +91,10 @@ def _charts(data: figures.Dashboard, q: dict) -> dict[str, charts.Chart]:
     topics = charts.bar_chart(
         "chart-topics",
         _("Themen nach Häufigkeit"),
-        [(t.label, t.count, link("kontakte", topic_id=t.topic_id)) for t in data.topics],
+        [
+            (contact_choices.topic_label(t.label), t.count, link("kontakte", topic_id=t.topic_id))
+            for t in data.topics
+        ],
         column_label=_("Thema"),
     )
     per = data.per_household

@@ -10,10 +10,11 @@ MIN_TARGET = 44
 # 2.5.8 "inline"): a link inside running text, i.e. a paragraph with more text than the link.
 SMALL_TARGETS_JS = """
 () => {
-  const min = %d - 0.5;
+  const min = MIN_TARGET - 0.5;
   const visible = el => {
     const r = el.getBoundingClientRect();
-    return r.width > 0 && r.height > 0 && getComputedStyle(el).visibility !== 'hidden';
+    // checkVisibility: false inside a closed <details> too, whose boxes still have a size.
+    return r.width > 0 && r.height > 0 && el.checkVisibility({visibilityProperty: true});
   };
   const inline = el => {
     const p = el.tagName === 'A' && el.closest('p');
@@ -32,7 +33,7 @@ SMALL_TARGETS_JS = """
     .map(({el, r}) => ({tag: el.tagName, text: (el.innerText || el.name || el.id || '').trim()
       .slice(0, 30), h: Math.round(r.height), w: Math.round(r.width)}));
 }
-""" % MIN_TARGET
+""".replace("MIN_TARGET", str(MIN_TARGET))
 
 NAV_LINKS_JS = """
 () => [...document.querySelectorAll('nav.bottom a[href], main .cards a[href]')].map(a => a.href)
@@ -50,6 +51,7 @@ def nav_links(page) -> list[str]:
         if url.netloc == base and not url.path.endswith(DOWNLOADS) and href not in seen:
             seen.append(href)
     return seen
+
 
 # Words split over two lines inside the given elements ("Integrationsmanag / er:in"): each
 # word's range must lie on one line.
