@@ -138,7 +138,7 @@ def _form_data(form: ContactForm) -> services.ContactData:
 
 def _timeline_context(household: Household) -> dict:
     filters = TimelineFilterForm(request.args)
-    topic_pairs = [(t.key, t.label) for t in services.all_topics()]
+    topic_pairs = [(t.key, t.shown_label) for t in services.all_topics()]
     filters.topic.choices = opts([("", _("alle")), *topic_pairs])
     topic = filters.topic.data if filters.topic.data in dict(topic_pairs) else ""
     setting = filters.setting.data if filters.setting.data in choices.SETTINGS else ""
@@ -270,7 +270,7 @@ def show(contact_id: int):
         version_participants=participants,
         doc=chosen(_contact_languages(contact)),
         language_options=selector_options(),
-        topic_labels={t.key: t.label for t in services.all_topics()},
+        topic_labels={t.key: t.shown_label for t in services.all_topics()},
         field_labels=services.FIELD_LABELS,
         today=today(),
     )
@@ -335,7 +335,7 @@ def comment(contact_id: int):
         can_review=True,
         comment_form=form,
         version_participants={},
-        topic_labels={t.key: t.label for t in services.all_topics()},
+        topic_labels={t.key: t.shown_label for t in services.all_topics()},
         field_labels=services.FIELD_LABELS,
         today=today(),
     ), 422

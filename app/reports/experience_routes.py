@@ -62,7 +62,7 @@ def _year() -> int:
 
 
 def _scope():
-    return experience.report_scope(current_user, _year(), int_arg("team"))
+    return experience.report_scope(current_user, _year(), int_arg("team"), today())
 
 
 @bp.get("/reports/experience")

@@ -13,6 +13,7 @@ from app.accounts import roles
 from app.audit.services import record
 from app.contacts import choices as contact_choices
 from app.extensions import db, htmx
+from app.i18n import local_date
 from app.reports import charts, exports, figures, services
 from app.reports.forms import AsOfForm, ReportFilterForm
 from app.timeutil import today
@@ -86,7 +87,10 @@ def _charts(data: figures.Dashboard, q: dict) -> dict[str, charts.Chart]:
     topics = charts.bar_chart(
         "chart-topics",
         _("Themen nach Häufigkeit"),
-        [(t.label, t.count, link("kontakte", topic_id=t.topic_id)) for t in data.topics],
+        [
+            (contact_choices.topic_label(t.label), t.count, link("kontakte", topic_id=t.topic_id))
+            for t in data.topics
+        ],
         column_label=_("Thema"),
     )
     per = data.per_household
@@ -152,6 +156,8 @@ def dashboard():
         data=data,
         q=q,
         label=label,
+        filter_summary=f"{local_date(scope.start)} – {local_date(scope.end)} · {label}",
+        oob=bool(htmx),
         charts=_charts(data, q),
         number=charts.local_number,
         percent=charts.local_percent,
