@@ -35,7 +35,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import (
     Column,
-    ColumnElement,
     Connection,
     ForeignKey,
     Integer,
@@ -340,27 +339,27 @@ def compute(conn: Connection, contact_filter) -> Rows:
     ):
         household_id, year, day = days[contact_id]
         _bump(rows[topic_rollup], (household_id, year, topic_id), f"n{day.month}", 1)
-    for contact_id, person_id in conn.execute(
-        select(contact_participant.c.contact_id, contact_participant.c.person_id).where(
-            contact_participant.c.contact_id.in_(wanted)
+    homes = {}  # participant id -> the person's own household
+    for contact_id, person_id, home_id in conn.execute(
+        select(
+            contact_participant.c.contact_id, contact_participant.c.person_id, Person.household_id
         )
+        .join(Person, Person.id == contact_participant.c.person_id)
+        .where(contact_participant.c.contact_id.in_(wanted))
     ):
         household_id, year, day = days[contact_id]
+        homes[person_id] = home_id
         key = (person_id, household_id, year)
         _bump(rows[participant_rollup], key, f"d{day.month}", 1 << (day.day - 1), bit=True)
     for table in HOUSEHOLD_TABLES:
         position = [c.name for c in _key_columns(table)].index("household_id")
         for key, columns in rows[table].items():
             columns.update(households[key[position]])
-    sizes = _household_sizes(conn, households)
+    sizes = _household_sizes(conn, {*households, *homes.values()} - {None})
     for (household_id, _year), columns in rows[household_rollup].items():
         columns["single"] = int(sizes.get(household_id) == 1)
-    persons = {key[0] for key in rows[participant_rollup]}
-    single_persons = set(
-        conn.scalars(select(Person.id).where(Person.id.in_(persons), _lives_alone(Person)))
-    )
     for (person_id, *_), columns in rows[participant_rollup].items():
-        columns["single"] = int(person_id in single_persons)
+        columns["single"] = int(sizes.get(homes[person_id]) == 1)
     return rows
 
 
@@ -377,10 +376,6 @@ def _household_sizes(conn: Connection, household_ids: Iterable[int]) -> dict[int
 def _members(household_id) -> Select:
     other = aliased(Person)
     return select(func.count()).where(other.household_id == household_id).scalar_subquery()
-
-
-def _lives_alone(person) -> ColumnElement:
-    return _members(person.household_id) == 1
 
 
 def _key_columns(table: Table) -> list[Column]:
