@@ -21,6 +21,7 @@ from app.access import admin_required
 from app.extensions import db
 from app.households.models import Household
 from app.organisations.models import Municipality, Organisation, Team
+from app.outage import OUTAGE_ERRORS
 from app.setup import services
 from app.setup.forms import (
     FirstRunForm,
@@ -32,8 +33,17 @@ from app.setup.forms import (
 
 bp = Blueprint("setup", __name__, url_prefix="/admin/setup")
 firstrun_bp = Blueprint("firstrun", __name__)
-# The login page links to the first run while the installation has no accounts.
-firstrun_bp.add_app_template_global(services.is_fresh_installation, "installation_is_fresh")
+
+
+@firstrun_bp.app_template_global("installation_is_fresh")
+def installation_is_fresh() -> bool:
+    """The login page links to the first run while the installation has no accounts; during a
+    database outage the login form still renders, without the hint."""
+    try:
+        return services.is_fresh_installation()
+    except OUTAGE_ERRORS:
+        db.session.rollback()
+        return False
 
 
 def _own_team_or_404(team_id: int) -> Team:
