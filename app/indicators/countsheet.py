@@ -142,76 +142,87 @@ def sheet_managers(user: User, period: Period) -> list[User]:
 
 # --- the figures -------------------------------------------------------------------------------
 def manager_figures(organisation_id: int, authors: list[int], period: Period) -> dict[int, Counter]:
-    """Per author id every figure of the count sheet (figure key -> count)."""
-    result = {author: Counter() for author in authors}
-    for author in authors:
-        result[author] += _contact_figures(organisation_id, author, period)
-    for author, counts in _record_figures(organisation_id, authors, period):
-        result[author] += counts
+    """Per author id every figure of the count sheet (figure key -> count); a fixed number of
+    queries however many authors."""
+    result: dict[int, Counter] = {author: Counter() for author in authors}
+    if not authors:
+        return result
+    for source in (_contact_figures, _record_figures):
+        for author, counts in source(organisation_id, authors, period):
+            result[author] += counts
     return result
 
 
-def _contact_figures(organisation_id: int, author_id: int, period: Period) -> Counter:
-    """The figures drawn from the author's contacts of the period; the same figure functions
-    as the dashboard (app/reports/figures.py), narrowed to the author."""
-    scope = figures.ReportScope(
-        organisation_id=organisation_id, author_id=author_id, start=period[0], end=period[1]
+def _contact_figures(
+    organisation_id: int, authors: list[int], period: Period
+) -> Iterable[tuple[int, Counter]]:
+    """(author, figures) drawn from the authors' contacts of the period: the persons and
+    households reached by the dashboard's rule (app/reports/figures.py), contacts by setting
+    and topic."""
+    scope = figures.ReportScope(organisation_id=organisation_id, start=period[0], end=period[1])
+    reached = figures.persons_reached_by(scope, authors).subquery()
+    person = (
+        Person.sex,
+        Person.residence_status,
+        Person.prospect,
+        Person.birth_year,
+        Person.birth_month,
+        Person.birth_day,
     )
-    out: Counter = Counter()
-    reached = figures.persons_in_contact(scope).subquery()
-    people = db.session.execute(
-        select(
-            reached.c.single,
-            Person.sex,
-            Person.residence_status,
-            Person.prospect,
-            Person.birth_year,
-            Person.birth_month,
-            Person.birth_day,
-            func.count(),
-        )
+    for author, single, sex, status, prospect, *birth, n in db.session.execute(
+        select(reached.c.author_id, reached.c.single, *person, func.count())
         .join(Person, Person.id == reached.c.person_id)
-        .group_by(
-            reached.c.single,
-            Person.sex,
-            Person.residence_status,
-            Person.prospect,
-            Person.birth_year,
-            Person.birth_month,
-            Person.birth_day,
+        .group_by(reached.c.author_id, reached.c.single, *person)
+    ):
+        band = age_key(age_band(_Born(*birth), period[1]))
+        yield (
+            author,
+            Counter(
+                {
+                    "persons.total": n,
+                    "persons.single" if single else "persons.family": n,
+                    f"persons.sex.{sex}": n,
+                    f"persons.status.{status}": n,
+                    f"persons.prospect.{prospect}": n,
+                    f"persons.age.{band}": n,
+                }
+            ),
         )
-    ).all()
-    for single, sex, status, prospect, *birth, n in people:
-        born = _Born(*birth)
-        out["persons.total"] += n
-        out["persons.single" if single else "persons.family"] += n
-        out[f"persons.sex.{sex}"] += n
-        out[f"persons.status.{status}"] += n
-        out[f"persons.prospect.{prospect}"] += n
-        out[f"persons.age.{age_key(age_band(born, period[1]))}"] += n
-    households = figures.households_in_contact(scope).subquery()
-    total, singles = db.session.execute(select(func.count(), func.sum(households.c.single))).one()
-    out["households.total"] = total or 0
-    out["households.single"] = int(singles or 0)
-    out["households.family"] = out["households.total"] - out["households.single"]
+    households = figures.households_reached_by(scope, authors).subquery()
+    for author, single, n in db.session.execute(
+        select(households.c.author_id, households.c.single, func.count()).group_by(
+            households.c.author_id, households.c.single
+        )
+    ):
+        kind = "households.single" if single else "households.family"
+        yield author, Counter({"households.total": n, kind: n})
 
-    by_setting = figures.contacts_by_setting(scope)
-    out["contacts.total"] = by_setting.total
-    for key, codes in SETTING_KEYS.items():
-        out[f"contacts.setting.{key}"] = sum(by_setting.get(code) for code in codes)
-    for topic in figures.contacts_by_topic(scope):
-        out[topic_key(topic.topic_id)] = topic.count
-    out["contacts.no_topic"] = (
-        db.session.scalar(
-            figures.contacts_in_period(scope, func.count(Contact.id)).where(
-                ~select(contact_topic_link.c.contact_id)
-                .where(contact_topic_link.c.contact_id == Contact.id)
-                .exists()
-            )
+    setting_of = {code: key for key, codes in SETTING_KEYS.items() for code in codes}
+    for author, setting, n in db.session.execute(
+        figures.authored(scope, authors, Contact.setting, func.count()).group_by(
+            Contact.author_id, Contact.setting
         )
-        or 0
-    )
-    return out
+    ):
+        yield (
+            author,
+            Counter({"contacts.total": n, f"contacts.setting.{setting_of.get(setting)}": n}),
+        )
+    for author, topic, n in db.session.execute(
+        figures.authored(scope, authors, contact_topic_link.c.topic_id, func.count())
+        .join(contact_topic_link, contact_topic_link.c.contact_id == Contact.id)
+        .group_by(Contact.author_id, contact_topic_link.c.topic_id)
+    ):
+        yield author, Counter({topic_key(topic): n})
+    for author, n in db.session.execute(
+        figures.authored(scope, authors, func.count())
+        .where(
+            ~select(contact_topic_link.c.contact_id)
+            .where(contact_topic_link.c.contact_id == Contact.id)
+            .exists()
+        )
+        .group_by(Contact.author_id)
+    ):
+        yield author, Counter({"contacts.no_topic": n})
 
 
 @dataclass(frozen=True)
@@ -340,14 +351,16 @@ class CountSheet:
         return {r.label: r.value for r in self.rows if r.value is not None}
 
 
-def build(period: Period, title: str, values: Counter) -> CountSheet:
-    """The sheet in the layout's order and wording (the interface language)."""
+def build(period: Period, title: str, values: Counter, topics: list | None = None) -> CountSheet:
+    """The sheet in the layout's order and wording (the interface language); `topics` (the
+    catalogue) saves reading it again for each sheet of a batch."""
+    topics = all_topics() if topics is None else topics
     locale = current_locale()
     sheet = CountSheet(period, title, values)
     for row in layout.current_layout(figure_keys()):
         label = row.label(locale)
         if row.key == layout.TOPIC_ROW:
-            for topic in all_topics():
+            for topic in topics:
                 key = topic_key(topic.id)
                 if topic.active or values.get(key):
                     name = label.replace("{topic}", topic.label)
@@ -373,9 +386,10 @@ def batch(user: User, period: Period) -> Batch:
     """Every sheet `user` may see for the period and their sum."""
     managers = sheet_managers(user, period)
     values = manager_figures(user.organisation_id, [m.id for m in managers], period)
-    sheets = [build(period, m.display_name, values[m.id]) for m in managers]
+    topics = all_topics()
+    sheets = [build(period, m.display_name, values[m.id], topics) for m in managers]
     total = sum((values[m.id] for m in managers), Counter())
-    return Batch(sheets, build(period, sum_title(user), total))
+    return Batch(sheets, build(period, sum_title(user), total, topics))
 
 
 def one(user: User, period: Period, manager: User) -> CountSheet:

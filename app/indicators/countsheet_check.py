@@ -7,7 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import date
 
-from sqlalchemy import Select, func, select, union
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from app.access import household_scope
@@ -36,12 +36,6 @@ class Check:
         return not (self.persons_total or self.contacts_total or self.hidden)
 
 
-def _scope(user: User, author: User, period: tuple[date, date]) -> figures.ReportScope:
-    return figures.ReportScope(
-        organisation_id=user.organisation_id, author_id=author.id, start=period[0], end=period[1]
-    )
-
-
 def _visible(user: User) -> Select:
     return household_scope(user, select(Household.id))
 
@@ -51,15 +45,16 @@ def check(user: User, period: tuple[date, date], authors: list[User], on: date) 
     if not authors:
         return result
     on = min(on, period[1])
-    untopical = [
-        figures.contacts_in_period(_scope(user, a, period), Contact.id.label("id")).where(
-            ~select(contact_topic_link.c.contact_id)
-            .where(contact_topic_link.c.contact_id == Contact.id)
-            .exists()
-        )
-        for a in authors
-    ]
-    contact_ids = union(*untopical).subquery()
+    scope = figures.ReportScope(
+        organisation_id=user.organisation_id, start=period[0], end=period[1]
+    )
+    ids = [a.id for a in authors]
+    untopical = figures.authored(scope, ids, Contact.id.label("id")).where(
+        ~select(contact_topic_link.c.contact_id)
+        .where(contact_topic_link.c.contact_id == Contact.id)
+        .exists()
+    )
+    contact_ids = untopical.subquery()
     contacts = list(
         db.session.scalars(
             select(Contact)
@@ -72,14 +67,13 @@ def check(user: User, period: tuple[date, date], authors: list[User], on: date) 
     all_contacts = db.session.scalar(select(func.count()).select_from(contact_ids)) or 0
     result.contacts, result.contacts_total = contacts[:LIMIT], len(contacts)
 
-    reached = union(
-        *(
-            figures.persons_in_contact(_scope(user, a, period)).with_only_columns(
-                contact_participant.c.person_id.label("id")
-            )
-            for a in authors
-        )
-    ).subquery()
+    reached = (
+        figures.persons_reached_by(scope, ids)
+        .with_only_columns(contact_participant.c.person_id.label("id"))
+        .group_by(None)
+        .distinct()
+        .subquery()
+    )
     persons = list(
         db.session.scalars(
             select(Person)

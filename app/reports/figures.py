@@ -180,35 +180,59 @@ def _in_contact(table: Table, key: str, scope: ReportScope) -> Select:
 
 # "Reached" (in contact) has ONE definition, shared by the dashboard and the count sheet: a
 # person who took part in a (not deleted) contact on a local day of the period, a household
-# with such a contact; "single" = the (person's) household has one member today.
+# with such a contact; "single" = the (person's) household has one member today. The dashboard
+# reads it from the rollups, an author's scope from the contacts (the rollups know no authors);
+# tests/test_count_sheet.py checks that both give the same.
 def persons_in_contact(scope: ReportScope) -> Select:
     """(person_id, single): the persons who took part in a contact of the period."""
     if scope.author_id is not None:
-        contacts = contacts_in_period(scope, Contact.id.label("id")).subquery()
-        sizes = household_sizes().subquery()
-        return (
-            select(contact_participant.c.person_id, _single(sizes))
-            .select_from(contact_participant)
-            .join(contacts, contacts.c.id == contact_participant.c.contact_id)
-            .join(Person, Person.id == contact_participant.c.person_id)
-            .outerjoin(sizes, sizes.c.household_id == Person.household_id)
-            .group_by(contact_participant.c.person_id)
-        )
+        rows = persons_reached_by(scope, [scope.author_id]).subquery()
+        return select(rows.c.person_id, rows.c.single)
     return _in_contact(rollups.participant_rollup, "person_id", scope)
 
 
 def households_in_contact(scope: ReportScope) -> Select:
     """(household_id, single): the households with a contact in the period."""
     if scope.author_id is not None:
-        households = contacts_in_period(scope, Contact.household_id.label("household_id"))
-        households = households.distinct().subquery()
-        sizes = household_sizes().subquery()
-        return (
-            select(households.c.household_id, _single(sizes))
-            .outerjoin(sizes, sizes.c.household_id == households.c.household_id)
-            .group_by(households.c.household_id)
-        )
+        rows = households_reached_by(scope, [scope.author_id]).subquery()
+        return select(rows.c.household_id, rows.c.single)
     return _in_contact(rollups.household_rollup, "household_id", scope)
+
+
+def authored(scope: ReportScope, author_ids: list[int], *columns) -> Select:
+    """select(author_id, columns) over the scope's contacts of the period that the given
+    users wrote."""
+    return contacts_in_period(scope, Contact.author_id.label("author_id"), *columns).where(
+        Contact.author_id.in_(author_ids)
+    )
+
+
+def persons_reached_by(scope: ReportScope, author_ids: list[int]) -> Select:
+    """(author_id, person_id, single): per author the persons who took part in a contact
+    that author wrote in the period."""
+    contacts = authored(scope, author_ids, Contact.id.label("id")).subquery()
+    sizes = household_sizes().subquery()
+    return (
+        select(contacts.c.author_id, contact_participant.c.person_id, _single(sizes))
+        .select_from(contact_participant)
+        .join(contacts, contacts.c.id == contact_participant.c.contact_id)
+        .join(Person, Person.id == contact_participant.c.person_id)
+        .outerjoin(sizes, sizes.c.household_id == Person.household_id)
+        .group_by(contacts.c.author_id, contact_participant.c.person_id)
+    )
+
+
+def households_reached_by(scope: ReportScope, author_ids: list[int]) -> Select:
+    """(author_id, household_id, single): per author the households of the contacts that
+    author wrote in the period."""
+    households = authored(scope, author_ids, Contact.household_id.label("household_id"))
+    households = households.distinct().subquery()
+    sizes = household_sizes().subquery()
+    return (
+        select(households.c.author_id, households.c.household_id, _single(sizes))
+        .outerjoin(sizes, sizes.c.household_id == households.c.household_id)
+        .group_by(households.c.author_id, households.c.household_id)
+    )
 
 
 def _single(sizes) -> ColumnElement:
