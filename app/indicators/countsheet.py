@@ -3,8 +3,10 @@
 Author-based: a manager's sheet counts the contacts that manager wrote (whoever's case the
 household is, then or now), the persons and households those contacts reached, and the plans,
 goals, referrals and networking contacts that manager recorded. "Reached" is the dashboard's
-definition (figures.persons_in_contact / households_in_contact with an author scope). A team's
-or organisation's sheet is the sum of its managers' sheets, as the state adds them up.
+definition (figures.persons_reached_by / households_reached_by). A team's or organisation's
+sheet adds up its managers' contacts, plans, referrals and networking contacts; its persons and
+households reached count each one once, however many managers met them (the dashboard's
+figure; the managers' sheets together count such a person on each one).
 
 Which figures appear in which order with which wording is the layout data file
 (app/indicators/countsheet_layout.py); this module computes every figure the layout may name.
@@ -19,7 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import func, or_, select
+from sqlalchemy import func, literal, or_, select
 
 from app.accounts import roles
 from app.accounts.models import User
@@ -153,14 +155,26 @@ def manager_figures(organisation_id: int, authors: list[int], period: Period) ->
     return result
 
 
-def _contact_figures(
-    organisation_id: int, authors: list[int], period: Period
+REACH_KEYS = ("persons.", "households.")
+
+
+def reach_figures(
+    scope: figures.ReportScope, authors: list[int], period: Period, *, together: bool = False
 ) -> Iterable[tuple[int, Counter]]:
-    """(author, figures) drawn from the authors' contacts of the period: the persons and
-    households reached by the dashboard's rule (app/reports/figures.py), contacts by setting
-    and topic."""
-    scope = figures.ReportScope(organisation_id=organisation_id, start=period[0], end=period[1])
-    reached = figures.persons_reached_by(scope, authors).subquery()
+    """(author, figures) of the persons and households reached by the dashboard's rule
+    (figures.persons_reached_by / households_reached_by), per author; `together`: once for
+    all the authors (author 0), each person and household counted once."""
+    persons = figures.persons_reached_by(scope, authors).subquery()
+    households = figures.households_reached_by(scope, authors).subquery()
+    if together:
+        persons, households = (
+            select(
+                literal(0).label("author_id"), rows.c[key], func.max(rows.c.single).label("single")
+            )
+            .group_by(rows.c[key])
+            .subquery()
+            for rows, key in ((persons, "person_id"), (households, "household_id"))
+        )
     person = (
         Person.sex,
         Person.residence_status,
@@ -170,9 +184,9 @@ def _contact_figures(
         Person.birth_day,
     )
     for author, single, sex, status, prospect, *birth, n in db.session.execute(
-        select(reached.c.author_id, reached.c.single, *person, func.count())
-        .join(Person, Person.id == reached.c.person_id)
-        .group_by(reached.c.author_id, reached.c.single, *person)
+        select(persons.c.author_id, persons.c.single, *person, func.count())
+        .join(Person, Person.id == persons.c.person_id)
+        .group_by(persons.c.author_id, persons.c.single, *person)
     ):
         band = age_key(age_band(_Born(*birth), period[1]))
         yield (
@@ -188,7 +202,6 @@ def _contact_figures(
                 }
             ),
         )
-    households = figures.households_reached_by(scope, authors).subquery()
     for author, single, n in db.session.execute(
         select(households.c.author_id, households.c.single, func.count()).group_by(
             households.c.author_id, households.c.single
@@ -197,6 +210,18 @@ def _contact_figures(
         kind = "households.single" if single else "households.family"
         yield author, Counter({"households.total": n, kind: n})
 
+
+def _scope(organisation_id: int, period: Period) -> figures.ReportScope:
+    return figures.ReportScope(organisation_id=organisation_id, start=period[0], end=period[1])
+
+
+def _contact_figures(
+    organisation_id: int, authors: list[int], period: Period
+) -> Iterable[tuple[int, Counter]]:
+    """(author, figures) drawn from the authors' contacts of the period: the persons and
+    households reached (reach_figures), contacts by setting and topic."""
+    scope = _scope(organisation_id, period)
+    yield from reach_figures(scope, authors, period)
     setting_of = {code: key for key, codes in SETTING_KEYS.items() for code in codes}
     for author, setting, n in db.session.execute(
         figures.authored(scope, authors, Contact.setting, func.count()).group_by(
@@ -383,12 +408,20 @@ class Batch:
 
 
 def batch(user: User, period: Period) -> Batch:
-    """Every sheet `user` may see for the period and their sum."""
+    """Every sheet `user` may see for the period and their sum: contacts, plans, referrals
+    and networking contacts add up; persons and households reached count once however many
+    managers met them — the dashboard's figure."""
     managers = sheet_managers(user, period)
-    values = manager_figures(user.organisation_id, [m.id for m in managers], period)
+    ids = [m.id for m in managers]
+    values = manager_figures(user.organisation_id, ids, period)
     topics = all_topics()
     sheets = [build(period, m.display_name, values[m.id], topics) for m in managers]
-    total = sum((values[m.id] for m in managers), Counter())
+    summed = sum((values[m.id] for m in managers), Counter())
+    total = Counter({k: v for k, v in summed.items() if not k.startswith(REACH_KEYS)})
+    if ids:
+        scope = _scope(user.organisation_id, period)
+        for _nobody, counts in reach_figures(scope, ids, period, together=True):
+            total += counts
     return Batch(sheets, build(period, sum_title(user), total, topics))
 
 
