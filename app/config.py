@@ -73,4 +73,7 @@ def from_environment(instance_path: Path) -> dict:
         # Key of the pseudonymised statistics export (HMAC-SHA256 of record ids); when empty a
         # key derived from SECRET_KEY. Changing it changes every pseudonym (docs/reports.md).
         "PSEUDONYM_KEY": os.environ.get("PSEUDONYM_KEY", ""),
+        # The state count sheet's layout file (docs/reports.md); empty: instance/
+        # countsheet_layout.csv when present, else app/indicators/countsheet_layout.csv.
+        "COUNT_SHEET_LAYOUT": os.environ.get("COUNT_SHEET_LAYOUT", ""),
     }

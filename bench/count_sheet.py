@@ -52,18 +52,21 @@ def main(runs: int = 7) -> None:
         sheets = len(found.managers)
         persons = found.total.figure("persons.total")
         households = found.total.figure("households.total")
-        dashboard = figures.reach(
-            figures.ReportScope(
-                organisation_id=admin.organisation_id, start=period[0], end=period[1]
-            )
+        added_up = sum(sheet.figure("persons.total") for sheet in found.managers)
+        written = sum(sheet.figure("contacts.total") for sheet in found.managers)
+        scope = figures.ReportScope(
+            organisation_id=admin.organisation_id, start=period[0], end=period[1]
         )
+        dashboard = figures.reach(scope)
+        in_period = figures.contacts_by_setting(scope).total
     dialect = app.config["SQLALCHEMY_DATABASE_URI"].split(":", 1)[0]
     body = f"""
 Yearly state count sheet ({period[0]:%d.%m.%Y}–{period[1]:%d.%m.%Y}) for the demo county
-({contacts:,} contacts; {sheets} managers' sheets; their sum: {persons:,} persons and
-{households:,} households reached — the dashboard, counting each person once however many
-managers met them: {dashboard.persons:,} / {dashboard.households:,}), median of {runs} runs,
-database {dialect}:
+({contacts:,} contacts in all; {sheets} managers' sheets), median of {runs} runs, database
+{dialect}. The sum sheet: {persons:,} persons and {households:,} households reached — the
+dashboard: {dashboard.persons:,} / {dashboard.households:,} (the managers' sheets added up hold
+{added_up:,} persons: many persons met several managers). Contacts on the managers' sheets
+together: {written:,}; the dashboard's contacts of the period: {in_period:,}.
 
 | count sheet | median |
 |---|---|
