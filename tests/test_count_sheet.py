@@ -514,3 +514,39 @@ def test_count_sheet_uses_a_fixed_number_of_queries_per_manager(world, make):
         )
     db.session.commit()
     assert count(lambda: countsheet.one(admin, YEAR, manager)) == small
+
+
+def test_figure_functions_honour_an_author_scope(world):
+    """Any figure function asked for an author's scope counts that author's contacts (from the
+    contacts: the rollups know no authors), as the count sheet does."""
+    from app.reports import figures
+
+    manager = world.users["manager"]
+    scope = figures.ReportScope(
+        organisation_id=world.county.id, author_id=manager.id, start=YEAR[0], end=YEAR[1]
+    )
+    settings = figures.contacts_by_setting(scope)
+    assert (settings.total, settings.get("phone"), settings.get("video")) == (4, 1, 1)
+    topics = {t.key: t.count for t in figures.contacts_by_topic(scope)}
+    assert (topics["housing"], topics["language"]) == (2, 1)
+    reach = figures.reach(scope)
+    assert (reach.persons, reach.households, reach.single_persons) == (4, 3, 2)
+    # a period across two years: counted per year
+    both = figures.ReportScope(
+        organisation_id=world.county.id,
+        author_id=manager.id,
+        start=date(2024, 12, 1),
+        end=date(2025, 12, 31),
+    )
+    assert figures.contacts_by_setting(both).total == 5
+
+
+def test_cli_checks_the_layout_file(app, tmp_path, monkeypatch):
+    runner = app.test_cli_runner()
+    ok = runner.invoke(args=["reports", "check-layout"])
+    assert ok.exit_code == 0 and "valid" in ok.output
+    bad = tmp_path / "bad.csv"
+    bad.write_text("key;order;label_de;label_en\nfoo;1;a;b\n", encoding="utf-8")
+    monkeypatch.setitem(app.config, "COUNT_SHEET_LAYOUT", str(bad))
+    broken = runner.invoke(args=["reports", "check-layout"])
+    assert broken.exit_code == 1 and "line 2: unknown key 'foo'" in broken.output
