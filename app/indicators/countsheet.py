@@ -302,27 +302,23 @@ def _record_figures(
     ):
         yield author, Counter({"plans.updated": n})
     yield from _goal_figures(plans, authors, period)
-    for author, service, n in db.session.execute(
-        select(Referral.recorded_by_id, Referral.service, func.count())
+    referrals = (
+        select(Referral.recorded_by_id, Referral.service)
         .join(Household, Household.id == Referral.household_id)
         .where(
-            Household.organisation_id == organisation_id,
-            Referral.recorded_by_id.in_(authors),
-            Referral.referred_on.between(start, end),
+            Household.organisation_id == organisation_id, Referral.referred_on.between(start, end)
         )
-        .group_by(Referral.recorded_by_id, Referral.service)
-    ):
-        yield author, Counter({"referrals.total": n, f"referrals.{service}": n})
-    for author, group, n in db.session.execute(
-        select(NetworkingContact.user_id, NetworkingContact.group, func.count())
-        .where(
-            NetworkingContact.organisation_id == organisation_id,
-            NetworkingContact.user_id.in_(authors),
-            NetworkingContact.contacted_on.between(start, end),
-        )
-        .group_by(NetworkingContact.user_id, NetworkingContact.group)
-    ):
-        yield author, Counter({"networking.total": n, f"networking.{group}": n})
+    )
+    networking = select(NetworkingContact.user_id, NetworkingContact.group).where(
+        NetworkingContact.organisation_id == organisation_id,
+        NetworkingContact.contacted_on.between(start, end),
+    )
+    for kind, stmt in (("referrals", referrals), ("networking", networking)):
+        who, code = stmt.selected_columns
+        for author, value, n in db.session.execute(
+            stmt.add_columns(func.count()).where(who.in_(authors)).group_by(who, code)
+        ):
+            yield author, Counter({f"{kind}.total": n, f"{kind}.{value}": n})
 
 
 def _goal_figures(plans, authors: list[int], period: Period) -> Iterable[tuple[int, Counter]]:

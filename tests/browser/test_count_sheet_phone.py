@@ -9,7 +9,7 @@ from datetime import datetime
 from app.extensions import db
 from tests.browser.conftest import PHONE, sign_in
 from tests.browser.test_accessibility import violations
-from tests.browser.test_indicator_sheet import _fits
+from tests.browser.test_indicator_sheet import _fits, axe_phone  # noqa: F401 (a fixture)
 from tests.conftest import PASSWORD
 from tests.contacts_helpers import make_contact, seed_topics
 
@@ -43,16 +43,12 @@ def test_count_sheet_on_a_phone(phone, county):
     assert problems == []
 
 
-def test_count_sheet_pages_have_no_serious_accessibility_violations(chromium, live_server, county):
+def test_count_sheet_pages_have_no_serious_accessibility_violations(request, county):
+    axe_phone = request.getfixturevalue("axe_phone")  # test_indicator_sheet's, imported above
     _world(county)
-    context = chromium.new_context(viewport=PHONE, base_url=live_server, bypass_csp=True)
-    page = context.new_page()
-    try:
-        sign_in(page, "admin", PASSWORD)
-        found = {}
-        for url in (f"/reports/count-sheet?{PERIOD}", f"/reports/count-sheet/check?{PERIOD}"):
-            page.goto(url)
-            found[url] = violations(page)
-        assert {url: v for url, v in found.items() if v} == {}
-    finally:
-        context.close()
+    sign_in(axe_phone, "admin", PASSWORD)
+    found = {}
+    for url in (f"/reports/count-sheet?{PERIOD}", f"/reports/count-sheet/check?{PERIOD}"):
+        axe_phone.goto(url)
+        found[url] = violations(axe_phone)
+    assert {url: v for url, v in found.items() if v} == {}
