@@ -44,11 +44,11 @@ def test_count_sheet_on_a_phone(phone, county):
 
 
 def test_count_sheet_pages_have_no_serious_accessibility_violations(request, county):
-    axe_phone = request.getfixturevalue("axe_phone")  # test_indicator_sheet's, imported above
+    page = request.getfixturevalue("axe_phone")  # test_indicator_sheet's, imported above
     _world(county)
-    sign_in(axe_phone, "admin", PASSWORD)
+    sign_in(page, "admin", PASSWORD)
     found = {}
     for url in (f"/reports/count-sheet?{PERIOD}", f"/reports/count-sheet/check?{PERIOD}"):
-        axe_phone.goto(url)
-        found[url] = violations(axe_phone)
+        page.goto(url)
+        found[url] = violations(page)
     assert {url: v for url, v in found.items() if v} == {}
