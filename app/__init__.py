@@ -6,6 +6,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from app import config as config_module
 from app.extensions import csrf, db, htmx, login_manager, migrate
@@ -25,6 +26,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     app.config.from_pyfile("settings.py", silent=True)  # optional instance overrides
     if config:
         app.config.update(config)
+    if proxies := app.config["TRUSTED_PROXIES"]:
+        # Behind the reverse proxy every request comes from the proxy's address: take the
+        # client's address (login throttle, audit) and scheme from the headers it sets.
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies)
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(ROOT / "migrations"), render_as_batch=True)

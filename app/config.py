@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,12 +20,27 @@ def normalise_database_url(url: str) -> str:
 def _secret_key(instance_path: Path) -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
+    instance_path.mkdir(parents=True, exist_ok=True)
     key_file = instance_path / "secret_key"
-    if not key_file.exists():
-        instance_path.mkdir(parents=True, exist_ok=True)
-        key_file.write_text(secrets.token_hex(32))
-        key_file.chmod(0o600)
-    return key_file.read_text().strip()
+    try:
+        # O_EXCL: of several workers starting at once exactly one creates the file, and it is
+        # never readable by others (mode 0600 from the start, not after a chmod).
+        fd = os.open(key_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+    except FileExistsError:
+        pass
+    else:
+        with os.fdopen(fd, "w") as handle:
+            handle.write(secrets.token_hex(32))
+    return _read_key(key_file)
+
+
+def _read_key(key_file: Path) -> str:
+    """The stored key; waits briefly while another worker is still writing it."""
+    for _attempt in range(50):
+        if key := key_file.read_text().strip():
+            return key
+        time.sleep(0.02)
+    raise RuntimeError(f"{key_file} is empty: delete it to generate a new secret key")
 
 
 def _bool(name: str, default: bool) -> bool:
@@ -42,6 +58,9 @@ def from_environment(instance_path: Path) -> dict:
             os.environ.get("DATABASE_URL", sqlite_default)
         ),
         "SQLALCHEMY_ENGINE_OPTIONS": {"pool_pre_ping": True},
+        # Reverse proxies in front of the app whose X-Forwarded-For/-Proto are believed (0: none,
+        # the app faces the clients directly). Too high a number lets clients forge addresses.
+        "TRUSTED_PROXIES": int(os.environ.get("TRUSTED_PROXIES", "0")),
         "SESSION_COOKIE_HTTPONLY": True,
         "SESSION_COOKIE_SAMESITE": "Lax",
         "SESSION_COOKIE_SECURE": _bool("SESSION_COOKIE_SECURE", False),
@@ -64,16 +83,26 @@ def from_environment(instance_path: Path) -> dict:
         # Use WTForms' own German messages (app/forms.py) rather than Flask-Babel's hook.
         "WTF_I18N_ENABLED": False,
         "WTF_CSRF_TIME_LIMIT": int(os.environ.get("CSRF_TIME_LIMIT_SECONDS", str(8 * 3600))),
+        # Failed logins within LOGIN_LOCK_MINUTES before a lock: for one account from one client
+        # address; for one account from all addresses together (guessing spread over many
+        # machines); from one address over all accounts (a town hall's NAT serves many staff).
         "LOGIN_MAX_FAILURES": int(os.environ.get("LOGIN_MAX_FAILURES", "5")),
+        "LOGIN_MAX_FAILURES_ACCOUNT": int(os.environ.get("LOGIN_MAX_FAILURES_ACCOUNT", "20")),
+        "LOGIN_MAX_FAILURES_IP": int(os.environ.get("LOGIN_MAX_FAILURES_IP", "100")),
         "LOGIN_LOCK_MINUTES": int(os.environ.get("LOGIN_LOCK_MINUTES", "15")),
         "PASSWORD_HASH_METHOD": os.environ.get("PASSWORD_HASH_METHOD", "scrypt"),
         "PAGE_SIZE": 25,
         # Household pages a manager opened that stay readable offline (service worker).
         "OFFLINE_PAGES": int(os.environ.get("OFFLINE_PAGES", "30")),
+        # Seconds a client should wait after a 503 during a database outage (app/outage.py).
+        "OUTAGE_RETRY_AFTER_SECONDS": int(os.environ.get("OUTAGE_RETRY_AFTER_SECONDS", "15")),
         # Key of the pseudonymised statistics export (HMAC-SHA256 of record ids); when empty a
         # key derived from SECRET_KEY. Changing it changes every pseudonym (docs/reports.md).
         "PSEUDONYM_KEY": os.environ.get("PSEUDONYM_KEY", ""),
         # The state count sheet's layout file (docs/reports.md); empty: instance/
         # countsheet_layout.csv when present, else app/indicators/countsheet_layout.csv.
         "COUNT_SHEET_LAYOUT": os.environ.get("COUNT_SHEET_LAYOUT", ""),
+        # Every this many audit events the chain's head is checkpointed (app/audit), so that
+        # removing the newest events is detected; `flask audit verify` checkpoints too.
+        "AUDIT_CHECKPOINT_EVERY": int(os.environ.get("AUDIT_CHECKPOINT_EVERY", "100")),
     }

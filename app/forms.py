@@ -32,10 +32,59 @@ def has_forbidden_characters(value: str) -> bool:
     )
 
 
+DATE_MESSAGE = _l("Bitte ein gültiges Datum angeben (TT.MM.JJJJ).")
+DATETIME_MESSAGE = _l("Bitte ein gültiges Datum mit Uhrzeit angeben (TT.MM.JJJJ HH:MM).")
+INTEGER_MESSAGE = _l("Bitte eine ganze Zahl eingeben.")
+NUMBER_MESSAGE = _l("Bitte eine gültige Zahl angeben.")
+CHOICE_MESSAGE = _l("Keine gültige Auswahl.")
+
+# WTForms' own messages (its msgids are English) in our catalogues and wording: its German
+# catalogue lacks some ("Not a valid time value.") and would leave them English.
+WTFORMS_MESSAGES = {
+    "This field is required.": _l("Bitte ausfüllen."),
+    "Invalid input.": _l("Ungültige Eingabe."),
+    "Not a valid date value.": DATE_MESSAGE,
+    "Not a valid datetime value.": DATETIME_MESSAGE,
+    "Not a valid time value.": _l("Bitte eine gültige Uhrzeit angeben (HH:MM)."),
+    "Not a valid week value.": _l("Bitte eine gültige Kalenderwoche angeben."),
+    "Not a valid integer value.": INTEGER_MESSAGE,
+    "Not a valid decimal value.": NUMBER_MESSAGE,
+    "Not a valid float value.": NUMBER_MESSAGE,
+    "Not a valid choice.": CHOICE_MESSAGE,
+    "Invalid Choice: could not coerce.": CHOICE_MESSAGE,
+    "Invalid choice(s): one or more data inputs could not be coerced.": CHOICE_MESSAGE,
+    "'%(value)s' is not a valid choice for this field.": _l("Ungültige Auswahl: '%(value)s'."),
+    "Field must be exactly %(max)d character long.": _l("Genau %(max)d Zeichen."),
+    "Date must be at least %(min)s.": _l("Bitte ein Datum ab %(min)s angeben."),
+    "Date must be at most %(max)s.": _l("Bitte ein Datum bis %(max)s angeben."),
+    "Date must be between %(min)s and %(max)s.": _l(
+        "Bitte ein Datum zwischen %(min)s und %(max)s angeben."
+    ),
+    "This field cannot be edited.": _l("Dieses Feld kann nicht geändert werden."),
+    "This field is disabled and cannot have a value.": _l("Dieses Feld ist gesperrt."),
+}
+
+
+class WTFormsTranslations:
+    """WTForms' translations object: our texts for the messages above (in the interface
+    language), WTForms' own catalogue for the rest."""
+
+    def __init__(self, fallback) -> None:
+        self.fallback = fallback
+
+    def gettext(self, string: str) -> str:
+        ours = WTFORMS_MESSAGES.get(string)
+        return str(ours) if ours is not None else self.fallback.gettext(string)
+
+    def ngettext(self, singular: str, plural: str, n: int) -> str:
+        ours = WTFORMS_MESSAGES.get(singular)
+        return str(ours) if ours is not None else self.fallback.ngettext(singular, plural, n)
+
+
 class Form(FlaskForm):
     class Meta:
-        # WTForms ships its own German and English messages; use them in the UI language
-        # rather than Flask-WTF's Babel bridge, which only knows our own catalogues.
+        # WTForms' messages in the UI language (WTFormsTranslations), rather than Flask-WTF's
+        # Babel bridge, which looks them up in our catalogues under their English ids.
         @property
         def locales(self) -> tuple[str, ...]:
             from app.i18n import current_locale
@@ -43,7 +92,7 @@ class Form(FlaskForm):
             return (current_locale(),)
 
         def get_translations(self, form):
-            return DefaultMeta.get_translations(self, form)
+            return WTFormsTranslations(DefaultMeta.get_translations(self, form))
 
     def validate(self, extra_validators: dict | None = None) -> bool:
         """Field validation plus two checks for every form: no control characters in any text
@@ -56,6 +105,11 @@ class Form(FlaskForm):
                 not_finite.add(field.name)
         valid = super().validate(extra_validators)
         for field in self:
+            if field.process_errors and _typed(field):
+                # What was typed but could not be read says so, alone: a "required" validator
+                # would otherwise replace "not a valid date" with "please enter a date".
+                # (Blank input stays with Optional/DataRequired.)
+                field.errors = [str(field.process_errors[0])]
             raw = [v for v in (field.raw_data or []) if isinstance(v, str)]
             texts = [*raw, field.data] if isinstance(field.data, str) else raw
             if any(has_forbidden_characters(t) for t in texts):
@@ -65,6 +119,10 @@ class Form(FlaskForm):
                 field.errors = [_("Bitte eine gültige Zahl angeben.")]
                 valid = False
         return valid
+
+
+def _typed(field) -> bool:
+    return any(isinstance(v, str) and v.strip() for v in field.raw_data or [])
 
 
 def no_future(message: str | None = None) -> callable:
@@ -98,7 +156,7 @@ class GermanDateField(DateField):
         super().__init__(
             label, validators or [Optional()], format=["%Y-%m-%d", "%d.%m.%Y"], **kwargs
         )
-        self.invalid_value_message = _l("Bitte ein gültiges Datum angeben (TT.MM.JJJJ).")
+        self.invalid_value_message = DATE_MESSAGE
 
 
 def text(label: str, max_length: int, *validators, **kwargs) -> StringField:

@@ -107,6 +107,12 @@ def local_timestamp(value: str) -> str:
         return str(value)
 
 
+def N_(message: str) -> str:
+    """Marks a German text for the catalogues without translating it here: data stored in
+    German (e.g. the default topics), translated where it is shown."""
+    return message
+
+
 FILTERS = {
     "local_date": local_date,
     "local_time": local_time,
@@ -119,6 +125,7 @@ FILTERS = {
 
 ROOT = SOURCE_DIR.parent.parent
 KEYWORDS = {
+    "N_": None,
     "_": None,
     "gettext": None,
     "ngettext": (1, 2),

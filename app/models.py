@@ -2,7 +2,7 @@
 
 from app.accounts.models import LoginThrottle, User
 from app.appointments.models import Appointment, AppointmentShare, CalendarToken
-from app.audit.models import AuditEvent
+from app.audit.models import AuditCheckpoint, AuditEvent
 from app.consent.models import ConsentAgency, ConsentRecord
 from app.contacts.models import Contact, ContactComment, ContactVersion, Task, Topic
 from app.households.models import Household, Person
@@ -43,6 +43,7 @@ from app.staffing.models import FundingPeriod, FundingRate, Position
 __all__ = [
     "Appointment",
     "AppointmentShare",
+    "AuditCheckpoint",
     "AuditEvent",
     "CalendarToken",
     "ConsentAgency",

@@ -11,7 +11,16 @@ from flask_login import current_user
 from werkzeug.exceptions import HTTPException
 
 from app.assets import init_assets
+from app.audit.refusals import record_refusal
 from app.extensions import db, login_manager
+from app.outage import (
+    OUTAGE_ERRORS,
+    is_outage,
+    outage_active,
+    outage_response,
+    register_outage_handling,
+)
+from app.urls import IdConverter
 
 CSP = (
     "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -39,8 +48,12 @@ def register_web(app: Flask) -> None:
     from app.reports.experience_routes import bp as experience_bp
     from app.reports.routes import bp as reports_bp
     from app.security.routes import bp as security_bp
+    from app.setup.routes import bp as setup_bp
+    from app.setup.routes import firstrun_bp
     from app.staffing.routes import bp as staffing_bp
 
+    # Before any rule is added: every `<int:...>` of every blueprint is a bounded id.
+    app.url_map.converters["int"] = IdConverter
     for bp in (
         main_bp,
         auth_bp,
@@ -60,6 +73,8 @@ def register_web(app: Flask) -> None:
         staffing_bp,
         experience_bp,
         reports_bp,
+        setup_bp,
+        firstrun_bp,
     ):
         app.register_blueprint(bp)
     init_assets(app)
@@ -100,16 +115,24 @@ def register_web(app: Flask) -> None:
         headers.setdefault("X-Frame-Options", "DENY")
         if request.is_secure:
             headers.setdefault("Strict-Transport-Security", "max-age=31536000")
-        if current_user and current_user.is_authenticated:
+        if "Cache-Control" not in headers and _maybe_signed_in():
             # Personal data must not linger in shared caches or the back/forward cache.
-            headers.setdefault("Cache-Control", "no-store")
+            headers["Cache-Control"] = "no-store"
         headers.add("Vary", "HX-Request")
         return response
 
+    register_outage_handling(app)
+
     @app.errorhandler(HTTPException)
     def http_error(error: HTTPException):
+        if is_outage(error):  # a 500 wrapping a database outage
+            return outage_response(error)
+        record_refusal(error.code)
         if error.code and error.code >= 400:
-            return render_template("errors/error.html", error=error), error.code
+            try:
+                return render_template("errors/error.html", error=error), error.code
+            except OUTAGE_ERRORS as outage:  # the layout asks for current_user
+                return outage_response(outage)
         return error
 
     @app.template_filter("without_page")
@@ -122,3 +145,14 @@ def register_web(app: Flask) -> None:
         from app.households import choices
 
         return {"choices": choices, "roles": roles}
+
+
+def _maybe_signed_in() -> bool:
+    """Whether the response may carry personal data; during an outage (the user loader cannot
+    ask the database) the safe answer is yes."""
+    if outage_active():
+        return True
+    try:
+        return bool(current_user and current_user.is_authenticated)
+    except OUTAGE_ERRORS:
+        return True

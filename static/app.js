@@ -70,3 +70,29 @@ document.addEventListener("htmx:beforeSwap", (event) => {
     window.location.assign(xhr.responseURL);
   }
 });
+
+// A failed htmx request says so where everyone sees and hears it (#request-status, an
+// aria-live region in templates/base.html). htmx swaps no error answer (4xx/5xx), so the form
+// keeps what was typed. The outbox (static/outbox.js) keeps its own forms' notes instead.
+const retryable = (status) => status === 0 || status === 408 || status === 429 || status >= 500;
+function showRequestStatus(key, status) {
+  const region = document.getElementById("request-status");
+  if (!region) return;
+  region.textContent = window.wbText(key, {status});
+  region.hidden = false;
+}
+function keptByOutbox(elt, status) {
+  return window.WegbegleiterOutbox && retryable(status) && elt.closest && elt.closest("form[data-outbox]");
+}
+document.addEventListener("htmx:sendError", (event) => {
+  if (!keptByOutbox(event.detail.elt, 0)) showRequestStatus("requestFailed", 0);
+});
+document.addEventListener("htmx:responseError", (event) => {
+  const status = event.detail.xhr.status;
+  if (keptByOutbox(event.detail.elt, status)) return;
+  showRequestStatus(retryable(status) ? "serverUnavailable" : "requestRefused", status);
+});
+document.addEventListener("htmx:afterRequest", (event) => {
+  const region = document.getElementById("request-status");
+  if (region && event.detail.successful) region.hidden = true;
+});

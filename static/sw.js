@@ -87,9 +87,23 @@ function markOffline(body, cachedAt) {
   return body.replace('<main id="main">', `<main id="main">${banner}`);
 }
 
+// The kept copy of a page, marked as such; null when there is none or the session is over.
+async function keptCopy(request) {
+  if (!(await sessionMayBeValid())) {
+    await purgePages();
+    return null;
+  }
+  const cached = await (await caches.open(PAGES_CACHE)).match(request.url);
+  if (!cached) return null;
+  const body = markOffline(await cached.text(), cached.headers.get("X-Cached-At"));
+  return new Response(body, {headers: {"Content-Type": "text/html; charset=utf-8"}});
+}
+
 async function networkFirst(request, event) {
   try {
     const response = await fetch(request);
+    // The database is restarting (503, app/outage.py): a kept copy is more use than the notice.
+    if (response.status === 503) return (await keptCopy(request)) || response;
     if (response.ok && !response.redirected) {
       await touchActivity();
       if (response.headers.get("X-Offline-Copy") === "allowed") {
@@ -105,16 +119,7 @@ async function networkFirst(request, event) {
     }
     return response;
   } catch (error) {
-    if (await sessionMayBeValid()) {
-      const cached = await (await caches.open(PAGES_CACHE)).match(request.url);
-      if (cached) {
-        const body = markOffline(await cached.text(), cached.headers.get("X-Cached-At"));
-        return new Response(body, {headers: {"Content-Type": "text/html; charset=utf-8"}});
-      }
-    } else {
-      await purgePages();
-    }
-    return (await caches.match(SETTINGS.offline)) || Response.error();
+    return (await keptCopy(request)) || (await caches.match(SETTINGS.offline)) || Response.error();
   }
 }
 

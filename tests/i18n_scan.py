@@ -99,6 +99,7 @@ OPT_OUT = "# i18n: not ui"
 GETTEXT_NAMES = {
     "_",
     "_l",
+    "N_",
     "gettext",
     "lazy_gettext",
     "ngettext",

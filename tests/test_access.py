@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from app import create_app
@@ -184,6 +186,14 @@ EXPECTED: dict[str, dict[str, str]] = {
     "reports.export_dashboard": REVIEWERS,
     "reports.export_distribution": REVIEWERS,
     "reports.export_pseudonymised": REVIEWERS,
+    # Set-up of teams and municipalities: admins, their own organisation (test_setup.py).
+    "setup.index": ADMIN_ONLY,
+    "setup.team": ADMIN_ONLY,
+    "setup.new_municipality": ADMIN_ONLY,
+    "setup.municipality": ADMIN_ONLY,
+    "setup.new_organisation": ADMIN_ONLY,
+    # The first run exists only while the installation has no accounts.
+    "firstrun.first_run": TOKEN_ONLY,
 }
 NOT_ROUTES = {"static"}
 
@@ -219,6 +229,8 @@ def url_args(county, needed: set[str]) -> dict[str, int | str]:
         "fmt": "csv",
         "figure": "personen",
         "token": "not-a-valid-token",
+        "team_id": county.team_a.id,
+        "municipality_id": county.town_a.id,
     }
     if needed & {"contact_id", "task_id", "topic_id"}:
         seed_topics()
@@ -345,3 +357,73 @@ def test_front_desk_and_volunteer_see_no_case_data(county, login):
             body = b.get(url).get_data(as_text=True)
             assert not any(n in body for n in names), (role, url)
         assert "Haushalte" not in b.get("/").get_data(as_text=True)
+
+
+# --- numbers in URLs: ids beyond BIGINT and digits of other scripts never reach the database --
+
+BAD_IDS = (
+    str(2**63),  # one above the largest BIGINT
+    str(10**20),
+    "0",
+    "３",  # full-width digit three
+    "٣",  # Arabic-Indic digit three
+    "1" * 5000,  # beyond Python's int() digit limit
+)
+ID_RULES = [r for r in RULES if "<int:" in r.rule]
+
+
+@pytest.mark.parametrize("role", ("anonymous", "admin", "manager"))
+@pytest.mark.parametrize("url_rule", ID_RULES, ids=lambda r: f"{r.endpoint}:{r.rule}")
+def test_out_of_range_ids_in_urls_are_not_found(url_rule, role, county, browser, login):
+    b = browser if role == "anonymous" else login(LOGIN_AS[role])
+    known = url_args(county, set(url_rule.arguments))
+    for bad in BAD_IDS:
+        url = re.sub(
+            r"<(?:(\w+):)?(\w+)>",
+            lambda m, bad=bad: bad if m.group(1) == "int" else str(known[m.group(2)]),
+            url_rule.rule,
+        )
+        response = b.get(url) if "GET" in url_rule.methods else b.post(url, {})
+        assert response.status_code == 404, f"{role} {url[:80]} -> {response.status_code}"
+
+
+# Every numeric query argument a route reads, directly or through a filter form.
+NUMERIC_ARGS = (
+    "page",
+    "user_id",
+    "object_id",
+    "municipality_id",
+    "team_id",
+    "team",
+    "topic_id",
+    "manager_id",
+    "period",
+    "user",
+    "year",
+    "person_id",
+    "person_ids",
+    "location_id",
+    "duration",
+    "age_min",
+    "age_max",
+)
+HUGE_VALUES = (str(10**20), str(2**63), "-" + str(2**63), "３", "1" * 5000)
+
+
+@pytest.mark.parametrize("role", ("admin", "manager"))
+@pytest.mark.parametrize(
+    "url_rule", [r for r in RULES if "GET" in r.methods], ids=lambda r: f"{r.endpoint}:{r.rule}"
+)
+def test_huge_numeric_query_arguments_never_give_500(url_rule, role, county, login):
+    from urllib.parse import urlencode
+
+    from flask import url_for
+
+    b = login(LOGIN_AS[role])
+    known = url_args(county, set(url_rule.arguments))
+    with _url_map_app.test_request_context():
+        url = url_for(url_rule.endpoint, **{n: known[n] for n in url_rule.arguments})
+    for value in HUGE_VALUES:
+        query = urlencode({name: value for name in NUMERIC_ARGS})
+        response = b.get(f"{url}?{query}")
+        assert response.status_code < 500, f"{role} {url} {value[:30]} -> {response.status_code}"

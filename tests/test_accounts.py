@@ -74,7 +74,7 @@ def test_account_locks_after_repeated_failures_across_app_servers(app, county, c
     r = b.post("/login", {"username": "manager", "password": PASSWORD})
     assert r.status_code == 429
     assert "Zu viele Fehlversuche" in r.get_data(as_text=True)
-    assert db.session.get(LoginThrottle, "user:manager").locked_until is not None
+    assert db.session.get(LoginThrottle, "pair:127.0.0.1|manager").locked_until is not None
     with other_server.app_context():
         db.session.remove()
         db.engine.dispose()

@@ -324,10 +324,45 @@ def test_calendar_feeds_are_private_stable_and_revocable(county, login, browser,
     assert browser.get("/calendar/guessed-token.ics").status_code == 404
 
 
-def test_ical_lines_are_folded(county, ctx):
-    lines = services._fold("DESCRIPTION:" + "ä" * 80)
-    assert all(len(line.encode()) <= 75 for line in lines)
-    assert "".join(line.removeprefix(" ") for line in lines) == "DESCRIPTION:" + "ä" * 80
+HOSTILE = (
+    "Hauptstr. 5\rEND:VEVENT\rBEGIN:VEVENT\rUID:evil\r\nSUMMARY:x\nDTSTART:19700101T000000Z"
+    "; a,b\\c\\nd " + "ä" * 90
+)
+
+
+def _feed_lines(body: bytes) -> list[str]:
+    """The content lines of a feed as RFC 5545 reads them: CRLF-separated, unfolded."""
+    assert b"\r" not in body.replace(b"\r\n", b"") and b"\n" not in body.replace(b"\r\n", b"")
+    return body.decode().replace("\r\n ", "").removesuffix("\r\n").split("\r\n")
+
+
+def test_hostile_text_cannot_start_a_property_or_an_event(county, login, browser, ctx):
+    from icalendar import Calendar
+
+    world = build_world(county)
+    world.appointment.place = HOSTILE
+    world.share.meeting_point = HOSTILE
+    db.session.commit()
+    for role, uid in (
+        ("manager", f"wb-appointment-{world.appointment.id}@wegbegleiter"),
+        ("volunteer", f"wb-share-{world.share.id}@wegbegleiter"),
+    ):
+        body = browser.get(_issue_feed(login(role))).data
+        assert all(len(line) <= 75 for line in body.split(b"\r\n"))  # folded, in octets
+        lines = _feed_lines(body)
+        # A lax client that splits on any CR or LF still sees one event and one UID.
+        raw_lines = body.decode().replace("\r\n ", "").splitlines()
+        assert [x for x in raw_lines if x.startswith("BEGIN:VEVENT")] == ["BEGIN:VEVENT"]
+        assert [x for x in raw_lines if x.startswith("UID:")] == [f"UID:{uid}"]
+        event = lines[lines.index("BEGIN:VEVENT") + 1 : lines.index("END:VEVENT")]
+        names = sorted(line.split(":", 1)[0].split(";", 1)[0] for line in event)
+        assert names == sorted(
+            ["UID", "DTSTAMP", "DTSTART", "DTEND", "SUMMARY", "LOCATION", "DESCRIPTION", "STATUS"]
+        )
+        (parsed,) = Calendar.from_ical(body).walk("VEVENT")
+        assert str(parsed["UID"]) == uid
+        assert str(parsed["LOCATION"]) == HOSTILE.replace("\r\n", "\n").replace("\r", "\n")
+        assert parsed.decoded("DTSTART").replace(tzinfo=None) == world.appointment.starts_at
 
 
 def test_contact_link_opens_the_contact_form_prefilled(county, login, ctx, app):

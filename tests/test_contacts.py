@@ -212,7 +212,7 @@ def test_free_duration_wins_over_preset_and_interpreter_is_kept(login, county):
             {"occurred_at": local_input(utcnow() + timedelta(days=2))},
             "höchstens einen Tag in der Zukunft",
         ),
-        ({"occurred_at": "gestern"}, "Bitte Datum und Uhrzeit angeben"),
+        ({"occurred_at": "gestern"}, "Bitte ein gültiges Datum mit Uhrzeit angeben"),
         ({"duration_preset": "", "duration_minutes": "-15"}, "zwischen 1 und 600 Minuten"),
         ({"duration_preset": "", "duration_minutes": "601"}, "zwischen 1 und 600 Minuten"),
         ({"duration_preset": "", "duration_minutes": "viel"}, "ganze Zahl"),

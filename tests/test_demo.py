@@ -93,7 +93,7 @@ def test_demo_data_runs_once_and_logins_work(app, ctx):
 def test_demo_casework_indicator_history_plans_referrals_networking(app, ctx):
     from app.indicators.models import IndicatorValue
     from app.indicators.services import worklist
-    from app.plans.models import Goal, IntegrationPlan, NetworkingContact, Referral
+    from app.plans.models import Goal, IntegrationPlan, NetworkingContact, PlanVersion, Referral
 
     assert app.test_cli_runner().invoke(args=["demo-data"]).exit_code == 0
     count = lambda model: db.session.scalar(select(func.count()).select_from(model))  # noqa: E731
@@ -119,6 +119,10 @@ def test_demo_casework_indicator_history_plans_referrals_networking(app, ctx):
     assert corrections > 0
     assert count(IntegrationPlan) > 50 and count(Goal) > count(IntegrationPlan)
     assert count(Referral) > 100 and count(NetworkingContact) > 100
+    # Signed by names, never by German role words that an English page would show as typed.
+    signers = list(db.session.scalars(select(PlanVersion.signed_by)))
+    assert signers and not any("Klient:in" in s or "manager:in" in s for s in signers)
+    assert all(len(s.split()) >= 2 for s in signers)
     manager = db.session.scalar(select(User).where(User.username == "manager"))
     items = worklist(manager, today())
     assert any(item.stale for item in items) and any(item.missing for item in items)

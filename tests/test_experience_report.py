@@ -122,7 +122,7 @@ def test_admin_report_shows_the_figure_functions_numbers(app, world, login):
         "Neu berechtigte Personen je Monat",
         "VZÄ je 100 berechtigte Personen nach Team",
     ]
-    charts_part = text[text.index("7. Abbildungen") : text.index("Entwicklungen")]
+    charts_part = text[text.index("7. Abbildungen") : text.index("Fördermittel")]
     for title in titles:
         assert title in charts_part
     months = figures.new_eligible_per_month(scope)
@@ -215,3 +215,24 @@ def test_demo_county_staffing_and_report(app, ctx):
     assert "Bewilligte Fördersumme 815.185,00 €" in text
     assert "16 besetzte Stellen mit 16 Personen und 13,45" in text
     assert elapsed < 30, elapsed
+
+
+def test_current_year_report_counts_up_to_today_and_prints_no_placeholders(world, login):
+    """A report for the running year uses today as its reference date, says nothing about
+    the app's source files, and leaves out narrative sections nobody wrote."""
+    from app.timeutil import today
+
+    day = today()
+    admin = login("admin")
+    text = pdf_text(admin.get(f"/reports/experience.pdf?year={day.year}"))
+    found = lines(text)
+    assert f"Berichtszeitraum 01.01.{day.year} bis {day:%d.%m.%Y}" in text
+    assert any(line.startswith(f"Berechtigte Personen am {day:%d.%m.%Y} ") for line in found)
+    assert "docs/" not in text and ".md" not in text
+    assert "Entwicklungen" not in found and "Herausforderungen" not in found
+    assert "—" not in found
+
+    experience.save_texts(world.county.users["admin"], day.year, {"challenges": "Wohnraum."})
+    db.session.commit()
+    found = lines(pdf_text(admin.get(f"/reports/experience.pdf?year={day.year}")))
+    assert {"Herausforderungen", "Wohnraum."} <= found and "Entwicklungen" not in found

@@ -129,3 +129,27 @@ def test_office_hours_pages_and_the_kiosk_in_english(app, county, login, ctx):
     )
     assert "Checked in: Yonas. Please take a seat." in checked_in.text
     assert "Ohne Termin" in kiosk.get(f"/desk/{world.location.id}").text
+
+
+def test_no_english_in_the_german_ui_and_default_topics_in_english(county, login, ctx):
+    """The front desk's role reads "Empfang" in German; the default topics (stored in German)
+    show in English for an English user, while a topic an admin named stays as typed."""
+    from app.contacts.models import Topic
+    from tests.contacts_helpers import make_contact, seed_topics
+
+    desk = login("frontdesk").get("/", headers={"Accept-Language": "de"}).text
+    assert "Empfang" in desk and "Front Desk" not in desk
+    seed_topics()
+    own = Topic(key="own_topic", label="Führerschein", sort_order=999)
+    db.session.add(own)
+    db.session.flush()
+    contact = make_contact(
+        county.household_a, county.users["manager"], topics=["housing", "own_topic"], note="x"
+    )
+    db.session.commit()
+    _speaks(county.users["manager"], "en")
+    b = login("manager")
+    shown = b.get(f"/contacts/{contact.id}").text
+    assert "Housing" in shown and "Wohnen" not in shown and "Führerschein" in shown
+    form = b.get(f"/households/{county.household_a.id}/contacts/new").text
+    assert "Children and family" in form and "Kinder und Familie" not in form

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import timedelta
 
 import pytest
 from sqlalchemy import select
@@ -11,8 +12,9 @@ from sqlalchemy import select
 from app.contacts.models import Contact
 from app.extensions import db
 from app.households.models import Household
+from app.timeutil import utcnow
 from tests.conftest import count_rows
-from tests.contacts_helpers import contact_payload, seed_topics
+from tests.contacts_helpers import contact_payload, local_input, seed_topics
 
 # Contacts are counselling data: recorded only for persons who consented.
 pytestmark = pytest.mark.usefixtures("consented")
@@ -87,3 +89,39 @@ def test_contact_form_page_may_be_kept_offline(login, county):
     assert page.headers["X-Offline-Copy"] == "allowed"
     embedded = b.htmx_get(f"/households/{county.household_a.id}/contacts/new?embedded=1")
     assert "X-Offline-Copy" not in embedded.headers
+
+
+def test_entry_refused_with_422_is_saved_once_when_corrected_with_the_same_key(login, county, ctx):
+    seed_topics()
+    b = login("manager")
+    hid = county.household_a.id
+    key = str(uuid.uuid4())
+    wrong = contact_payload(
+        [county.person_a.id], topics=[], note="Erst ohne Thema", idempotency_key=key
+    )
+    refused = replay(b, hid, wrong)
+    assert refused.status_code == 422 and "Thema" in refused.text
+    assert count_rows(Contact) == 0  # the refusal does not use up the key
+    corrected = wrong | {"topics": ["housing"]}
+    assert replay(b, hid, corrected).status_code == 201
+    again = replay(b, hid, corrected)  # the answer was lost: the phone sends it once more
+    assert again.status_code == 201 and again.text == "Dieser Kontakt war schon gespeichert."
+    [saved] = db.session.scalars(select(Contact)).all()
+    assert saved.idempotency_key == key and saved.note == "Erst ohne Thema"
+
+
+def test_replay_keeps_the_typed_time_within_bounds(login, county, ctx):
+    """An entry typed offline carries the time it was typed; the server keeps it, and refuses
+    a time more than a day ahead (a phone with a wrong clock) with a reason to correct."""
+    seed_topics()
+    b = login("manager")
+    hid = county.household_a.id
+    typed = utcnow().replace(second=0, microsecond=0) - timedelta(hours=5)
+    data = contact_payload([county.person_a.id], occurred_at=local_input(typed))
+    assert replay(b, hid, data).status_code == 201
+    assert db.session.scalars(select(Contact.occurred_at)).one() == typed
+    ahead = contact_payload(
+        [county.person_a.id], occurred_at=local_input(utcnow() + timedelta(days=2))
+    )
+    refused = replay(b, hid, ahead)
+    assert refused.status_code == 422 and "Zukunft" in refused.text

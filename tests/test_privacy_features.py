@@ -3,6 +3,7 @@ indicator history, plans, referrals and appointments."""
 
 from __future__ import annotations
 
+import io
 import json
 from datetime import date, timedelta
 
@@ -114,3 +115,24 @@ def test_anonymisation_removes_casework_text_everywhere(app, login, consented, c
     # Statistics keep their rows: the contact, goal, referral and appointment still count.
     for model in (ContactVersion, Goal, Referral, Appointment, IndicatorValue):
         assert db.session.scalar(select(db.func.count()).select_from(model)) >= 1
+
+
+def test_subject_access_pdf_of_many_contacts_contains_every_one(consented, login):
+    from pypdf import PdfReader
+
+    seed_topics()
+    person = consented.person_a
+    for n in range(60):
+        make_contact(
+            consented.household_a,
+            consented.users["manager"],
+            note=f"Marker-{n:03d} Wohnungssuche besprochen.",
+            participants=[person],
+            tasks=[{"description": f"Schritt-{n:03d}"}],
+        )
+    db.session.commit()
+    pdf = login("lead").get(f"/persons/{person.id}/subject-access.pdf")
+    assert pdf.status_code == 200
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.data)).pages)
+    assert [n for n in range(60) if f"Marker-{n:03d}" not in text] == []
+    assert [n for n in range(60) if f"Schritt-{n:03d}" not in text] == []

@@ -10,7 +10,7 @@ from sqlalchemy import select
 from app.access import admin_required
 from app.accounts import roles, services
 from app.accounts.forms import ConfirmForm, NewUserForm, PasswordResetForm, UserForm
-from app.accounts.models import LoginThrottle, User
+from app.accounts.models import User
 from app.audit.services import record
 from app.extensions import db
 from app.organisations.models import Team
@@ -67,12 +67,7 @@ def index():
         .where(User.organisation_id == current_user.organisation_id)
         .order_by(User.is_active_account.desc(), User.display_name)
     ).all()
-    locked = {
-        row.key.removeprefix("user:")
-        for row in db.session.scalars(
-            select(LoginThrottle).where(LoginThrottle.locked_until > utcnow())
-        )
-    }
+    locked = services.locked_usernames()
     return render_template("accounts/admin_index.html", users=users, locked=locked)
 
 
@@ -150,7 +145,7 @@ def deactivate(user_id: int):
 @admin_required
 def unlock(user_id: int):
     user = _user_or_404(user_id)
-    services.clear_failures(user.username)
+    services.unlock_account(user.username)
     record("unlock", "user", user.id)
     db.session.commit()
     flash(_("Konto „%(name)s“ entsperrt.", name=user.username), "success")

@@ -14,7 +14,7 @@ ROLE_LABELS = {
     ADMIN: _l("Administration"),
     TEAM_LEAD: _l("Teamleitung"),
     MANAGER: _l("Integrationsmanager:in"),
-    FRONT_DESK: _l("Empfang / Front Desk"),
+    FRONT_DESK: _l("Empfang"),
     VOLUNTEER: _l("Ehrenamtliche:r"),
 }
 ALL_ROLES = tuple(ROLE_LABELS)

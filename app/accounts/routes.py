@@ -4,21 +4,17 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
-from flask_login import current_user, login_required, login_user, logout_user
+from flask_login import current_user, login_required, login_user
 
 from app.accounts import services
 from app.accounts.forms import LoginForm
 from app.audit.services import record
 from app.extensions import db
 from app.i18n import local_time
+from app.redirects import safe_next
+from app.security import services as security
 
 bp = Blueprint("auth", __name__)
-
-
-def _safe_next(target: str | None) -> str | None:
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
-        return target
-    return None
 
 
 @bp.route("/login", methods=["GET", "POST"])
@@ -40,19 +36,17 @@ def login():
             )
             return render_template("accounts/login.html", form=form), 429
         if services.authenticate(user, form.password.data):
-            from app.security import services as security
-
             if security.is_enrolled(user):
                 # Password right; the second factor decides (failures are cleared there).
-                security.begin_pending_login(user, _safe_next(request.args.get("next")))
+                security.begin_pending_login(user, safe_next(request.args.get("next")))
                 record("login_password_ok", "user", user.id, user_id=user.id)
                 db.session.commit()
                 return redirect(url_for("security.verify_2fa"))
-            services.clear_failures(user.username)
+            services.clear_failures(user.username, request.remote_addr)
             login_user(user)
             record("login", "user", user.id, user_id=user.id)
             db.session.commit()
-            return redirect(_safe_next(request.args.get("next")) or url_for("main.home"))
+            return redirect(safe_next(request.args.get("next")) or url_for("main.home"))
         locked = services.register_failure(keys)
         record("login_failed", "user", user.id if user else None, user_id=user and user.id)
         db.session.commit()
@@ -69,7 +63,7 @@ def login():
 @login_required
 def logout():
     record("logout", "user", current_user.id)
+    security.sign_out(current_user._get_current_object())
     db.session.commit()
-    logout_user()
     flash(_("Sie sind abgemeldet."), "info")
     return redirect(url_for("auth.login"))

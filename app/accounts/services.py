@@ -6,7 +6,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select
+from sqlalchemy import delete, func, select
 from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts import roles
@@ -90,18 +90,38 @@ def _throttle(key: str) -> LoginThrottle | None:
     return db.session.get(LoginThrottle, key, with_for_update=True)
 
 
+# Throttle keys (LoginThrottle.key, 200 characters): "user:<name>" counts one account's failures
+# from everywhere, "pair:<address>|<name>" those from one client address, "ip:<address>" one
+# address's failures over all accounts. An attacker is held by the last two long before the
+# first locks the account for its owner, and never locks anybody else's account.
+_NAME_CHARS, _ADDRESS_CHARS = 140, 45  # 45: the longest textual IPv6 address
+
+
+def _name(username: str) -> str:
+    return username.strip().lower()[:_NAME_CHARS]
+
+
 def throttle_keys(username: str, remote_addr: str | None) -> list[str]:
-    # Cut to fit LoginThrottle.key (a 300-character "username" used to crash PostgreSQL).
-    keys = [f"user:{username.strip().lower()[:150]}"]
-    if remote_addr:
-        keys.append(f"ip:{remote_addr}")
-    return keys
+    name = _name(username)
+    if not remote_addr:
+        return [f"user:{name}"]
+    address = remote_addr.replace("|", "")[:_ADDRESS_CHARS]  # "|" separates the pair key
+    return [f"user:{name}", f"pair:{address}|{name}", f"ip:{address}"]
+
+
+def throttled_username(key: str) -> str | None:
+    """The (lower-case) account name a key counts failures of; None for address keys."""
+    kind, _, rest = key.partition(":")
+    if kind == "user":
+        return rest
+    if kind == "pair":
+        return rest.partition("|")[2]
+    return None
 
 
 def _limit_for(key: str) -> int:
-    limit = current_app.config["LOGIN_MAX_FAILURES"]
-    # One address may serve a whole town hall (NAT), so it gets more room than one account.
-    return limit * 4 if key.startswith("ip:") else limit
+    setting = {"ip": "LOGIN_MAX_FAILURES_IP", "pair": "LOGIN_MAX_FAILURES"}
+    return current_app.config[setting.get(key.partition(":")[0], "LOGIN_MAX_FAILURES_ACCOUNT")]
 
 
 def locked_until(keys: list[str], now: datetime | None = None) -> datetime | None:
@@ -118,6 +138,16 @@ def register_failure(keys: list[str], now: datetime | None = None) -> bool:
     """Count a failed login; returns True when this failure locks one of the keys."""
     now = now or utcnow()
     window = timedelta(minutes=current_app.config["LOGIN_LOCK_MINUTES"])
+    # Counters hold client addresses: forget those whose window and lock have passed.
+    db.session.execute(
+        delete(LoginThrottle)
+        .where(
+            LoginThrottle.window_started_at < now - window,
+            (LoginThrottle.locked_until.is_(None)) | (LoginThrottle.locked_until < now),
+            LoginThrottle.key.not_in(keys),
+        )
+        .execution_options(synchronize_session=False)
+    )
     locked = False
     for key in keys:
         row = _throttle(key)
@@ -134,10 +164,40 @@ def register_failure(keys: list[str], now: datetime | None = None) -> bool:
     return locked
 
 
-def clear_failures(username: str) -> None:
-    row = db.session.get(LoginThrottle, throttle_keys(username, None)[0])
-    if row is not None:
-        db.session.delete(row)
+def clear_failures(username: str, remote_addr: str | None) -> None:
+    """After a successful login: forget this account's failures (the address's own count
+    over all accounts stays, so a valid login does not reset an attacker's budget)."""
+    for key in throttle_keys(username, remote_addr)[:2]:
+        if (row := db.session.get(LoginThrottle, key)) is not None:
+            db.session.delete(row)
+
+
+def unlock_account(username: str) -> None:
+    """The admin's unlock: the account's counters from every address."""
+    name = _name(username)
+    rows = db.session.scalars(
+        select(LoginThrottle).where(
+            (LoginThrottle.key == f"user:{name}")
+            | (
+                LoginThrottle.key.startswith("pair:")
+                & LoginThrottle.key.endswith(f"|{name}", autoescape=True)
+            )
+        )
+    )
+    for row in rows:
+        if throttled_username(row.key) == name:
+            db.session.delete(row)
+
+
+def locked_usernames(now: datetime | None = None) -> set[str]:
+    """Lower-case names of accounts with a current lock (from one address or from all)."""
+    rows = db.session.scalars(
+        select(LoginThrottle.key).where(
+            LoginThrottle.locked_until > (now or utcnow()),
+            ~LoginThrottle.key.startswith("ip:"),
+        )
+    )
+    return {name for key in rows if (name := throttled_username(key))}
 
 
 def authenticate(user: User | None, password: str) -> bool:

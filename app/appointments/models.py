@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, Index, String, Table, Text, UniqueConstraint, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -27,6 +27,9 @@ STATUSES = {
     "no_show": _l("nicht erschienen"),
 }
 
+# Which appointments occupy their office-hour slot (as in officehours.services.free_slots).
+SLOT_TAKEN_WHERE = "location_id IS NOT NULL AND status <> 'cancelled'"
+
 appointment_person = Table(
     "appointment_person",
     db.metadata,
@@ -38,7 +41,19 @@ appointment_person = Table(
 class Appointment(db.Model):
     """A planned meeting with a household; times are stored as naive UTC."""
 
-    __table_args__ = (Index("ix_appointment_manager_starts", "manager_id", "starts_at"),)
+    __table_args__ = (
+        Index("ix_appointment_manager_starts", "manager_id", "starts_at"),
+        # One office-hour slot holds one appointment; a cancelled one frees it. The database
+        # keeps this even when two bookings race past the free-slot check.
+        Index(
+            "uq_appointment_slot",
+            "location_id",
+            "starts_at",
+            unique=True,
+            postgresql_where=text(SLOT_TAKEN_WHERE),
+            sqlite_where=text(SLOT_TAKEN_WHERE),
+        ),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)

@@ -158,9 +158,13 @@ def _save(form: AppointmentForm, household, appointment: Appointment | None):
         "note": form.note.data or "",
         "status": form.status.data,
     }
-    saved = services.save_appointment(
-        current_user, household, data, form.person_ids.data or [], appointment
-    )
+    try:
+        saved = services.save_appointment(
+            current_user, household, data, form.person_ids.data or [], appointment
+        )
+    except services.AppointmentError as error:  # an office-hour slot taken meanwhile
+        form.start_time.errors.append(error.message)
+        return None, []
     db.session.commit()
     return saved, []
 
@@ -223,12 +227,16 @@ def show(appointment_id: int):
 def status(appointment_id: int):
     appointment = _appointment_or_404(appointment_id)
     form = StatusForm()
-    if form.validate_on_submit():
+    if not form.validate_on_submit():
+        flash(_("Der Status konnte nicht geändert werden."), "error")
+        return redirect(url_for(".show", appointment_id=appointment.id))
+    try:
         services.set_status(current_user, appointment, form.status.data)
+    except services.AppointmentError as error:  # e.g. un-cancelling a slot booked since
+        flash(error.message, "error")
+    else:
         db.session.commit()
         flash(_("Status: %(status)s.", status=appointment.status_label), "success")
-    else:
-        flash(_("Der Status konnte nicht geändert werden."), "error")
     return redirect(url_for(".show", appointment_id=appointment.id))
 
 

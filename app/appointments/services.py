@@ -10,7 +10,9 @@ from datetime import UTC, date, datetime, time, timedelta
 from flask import current_app, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from icalendar import Calendar, Event
 from sqlalchemy import Select, select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import joinedload
 from werkzeug.routing import BuildError
 
@@ -128,6 +130,38 @@ def overlapping(
     return list(db.session.scalars(stmt.order_by(Appointment.starts_at)))
 
 
+def slot_taken_message() -> str:
+    return _("Dieser Termin ist schon vergeben. Bitte wählen Sie einen anderen.")
+
+
+def slot_occupied(location_id: int | None, starts_at: datetime, exclude_id: int | None) -> bool:
+    """Whether another appointment holds this office-hour slot (see uq_appointment_slot)."""
+    if location_id is None:
+        return False
+    stmt = select(Appointment.id).where(
+        Appointment.location_id == location_id,
+        Appointment.starts_at == starts_at,
+        Appointment.status != "cancelled",
+    )
+    if exclude_id is not None:
+        stmt = stmt.where(Appointment.id != exclude_id)
+    return db.session.scalar(stmt.limit(1)) is not None
+
+
+def flush_holding_slot(appointment: Appointment, field: str = "starts_at") -> None:
+    """Flush an appointment; when the one-appointment-per-slot index refuses it because a
+    concurrent booking got the slot first, roll back (nothing is saved) and tell the user.
+    Any other integrity problem surfaces unchanged."""
+    slot = (appointment.location_id, appointment.starts_at, appointment.id)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        db.session.rollback()
+        if not slot_occupied(*slot):
+            raise
+        raise AppointmentError(slot_taken_message(), field) from None
+
+
 APPOINTMENT_FIELDS = (
     "kind",
     "starts_at",
@@ -168,7 +202,7 @@ def save_appointment(
         if name in data:
             setattr(appointment, name, data[name])
     appointment.persons = persons
-    db.session.flush()
+    flush_holding_slot(appointment)
     record(
         "create" if created else "update",
         "appointment",
@@ -183,6 +217,7 @@ def set_status(user: User, appointment: Appointment, status: str) -> None:
     if status not in ("planned", "done", "cancelled", "no_show"):
         raise AppointmentError(_("Unbekannter Status."), "status")
     appointment.status = status
+    flush_holding_slot(appointment, "status")  # un-cancelling needs the slot still free
     record("update", "appointment", appointment.id, "fields: status", user_id=user.id)
 
 
@@ -443,26 +478,6 @@ def user_for_calendar_token(raw: str) -> User | None:
     return token.user
 
 
-def _ical_escape(value: str) -> str:
-    return value.replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,").replace("\n", "\\n")
-
-
-def _ical_time(value: datetime) -> str:
-    return value.strftime("%Y%m%dT%H%M%SZ")
-
-
-def _fold(line: str) -> list[str]:
-    out, data = [], line.encode()
-    while len(data) > 75:
-        cut = 75
-        while (data[cut] & 0xC0) == 0x80:  # never split a UTF-8 sequence
-            cut -= 1
-        out.append(data[:cut].decode())
-        data = b" " + data[cut:]
-    out.append(data.decode())
-    return out
-
-
 def feed_locale(user: User) -> str:
     """Language of a calendar feed: the owner's saved interface language, else German.
 
@@ -524,28 +539,28 @@ def _feed_events(user: User) -> list[dict]:
     return events
 
 
+def _utc(value: datetime) -> datetime:
+    return value.replace(tzinfo=UTC)  # stored naive in UTC
+
+
 def _ical_document(events: list[dict]) -> str:
-    lines = [
-        "BEGIN:VCALENDAR",
-        "VERSION:2.0",
-        "PRODID:-//Wegbegleiter//Termine//DE",
-        "CALSCALE:GREGORIAN",
-        "X-WR-CALNAME:Wegbegleiter",
-    ]
-    stamp = _ical_time(utcnow())
-    for event in events:
-        appointment = event["appointment"]
-        lines += [
-            "BEGIN:VEVENT",
-            f"UID:{event['uid']}@wegbegleiter",
-            f"DTSTAMP:{stamp}",
-            f"DTSTART:{_ical_time(appointment.starts_at)}",
-            f"DTEND:{_ical_time(appointment.ends_at)}",
-            f"SUMMARY:{_ical_escape(event['summary'])}",
-            f"LOCATION:{_ical_escape(event['location'])}",
-            f"DESCRIPTION:{_ical_escape(event['description'])}",
-            "STATUS:" + ("CANCELLED" if appointment.status == "cancelled" else "CONFIRMED"),
-            "END:VEVENT",
-        ]
-    lines.append("END:VCALENDAR")
-    return "\r\n".join(part for line in lines for part in _fold(line)) + "\r\n"
+    """The feed, written by the icalendar library: it escapes text (CR, LF, ;,\\) and folds
+    long lines, so no text of a place or note can start a property or an event of its own."""
+    calendar = Calendar()
+    calendar.add("prodid", "-//Wegbegleiter//Termine//DE")
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("x-wr-calname", "Wegbegleiter")
+    stamp = _utc(utcnow())
+    for item in events:
+        appointment = item["appointment"]
+        event = Event()
+        event.add("uid", f"{item['uid']}@wegbegleiter")
+        event.add("dtstamp", stamp)
+        event.add("dtstart", _utc(appointment.starts_at))
+        event.add("dtend", _utc(appointment.ends_at))
+        for name in ("summary", "location", "description"):
+            event.add(name, item[name] or "")
+        event.add("status", "CANCELLED" if appointment.status == "cancelled" else "CONFIRMED")
+        calendar.add_component(event)
+    return calendar.to_ical().decode()

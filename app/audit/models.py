@@ -12,7 +12,7 @@ from app.timeutil import utcnow
 
 class AuditEvent(db.Model):
     """One audited action. Never updated or deleted; each row carries the hash of its
-    predecessor so that a changed or removed row breaks the chain (see services.verify_chain)."""
+    predecessor so that a changed or removed row breaks the chain (see services.verify)."""
 
     __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
 
@@ -28,6 +28,19 @@ class AuditEvent(db.Model):
     hash: Mapped[str] = mapped_column(String(64), default="")
 
     user: Mapped[User | None] = relationship()
+
+
+class AuditCheckpoint(db.Model):
+    """The chain's head as it was at some moment: the newest event, its hash and how many events
+    there were up to it. Written every AUDIT_CHECKPOINT_EVERY events and by `flask audit verify`;
+    never updated or deleted, so removing the newest events (which leaves a well-linked but
+    shorter chain) contradicts a checkpoint. See services.verify."""
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[datetime] = mapped_column(default=utcnow)
+    event_id: Mapped[int]  # no foreign key: the checkpoint must outlive a deleted event
+    event_count: Mapped[int]
+    hash: Mapped[str] = mapped_column(String(64))
 
 
 # PostgreSQL refuses UPDATE and DELETE on audit rows outright (migration 0003 installs the same
@@ -46,9 +59,22 @@ APPEND_ONLY_TRIGGER = DDL(
     "CREATE TRIGGER audit_event_append_only BEFORE UPDATE OR DELETE ON audit_event "
     "FOR EACH ROW EXECUTE FUNCTION audit_event_append_only()"
 )
-event.listen(
-    AuditEvent.__table__, "after_create", APPEND_ONLY_FUNCTION.execute_if(dialect="postgresql")
+CHECKPOINT_APPEND_ONLY_FUNCTION = DDL(
+    """
+CREATE OR REPLACE FUNCTION audit_checkpoint_append_only() RETURNS trigger AS $body$
+BEGIN
+    RAISE EXCEPTION 'audit_checkpoint is append-only: UPDATE and DELETE are refused';
+END;
+$body$ LANGUAGE plpgsql
+"""
 )
-event.listen(
-    AuditEvent.__table__, "after_create", APPEND_ONLY_TRIGGER.execute_if(dialect="postgresql")
+CHECKPOINT_APPEND_ONLY_TRIGGER = DDL(
+    "CREATE TRIGGER audit_checkpoint_append_only BEFORE UPDATE OR DELETE ON audit_checkpoint "
+    "FOR EACH ROW EXECUTE FUNCTION audit_checkpoint_append_only()"
 )
+for _table, _ddls in (
+    (AuditEvent.__table__, (APPEND_ONLY_FUNCTION, APPEND_ONLY_TRIGGER)),
+    (AuditCheckpoint.__table__, (CHECKPOINT_APPEND_ONLY_FUNCTION, CHECKPOINT_APPEND_ONLY_TRIGGER)),
+):
+    for _ddl in _ddls:
+        event.listen(_table, "after_create", _ddl.execute_if(dialect="postgresql"))

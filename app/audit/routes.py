@@ -13,6 +13,7 @@ from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.audit.services import ACTION_LABELS
 from app.extensions import db
+from app.urls import int_arg, page_arg
 
 bp = Blueprint("audit", __name__, url_prefix="/admin/audit")
 
@@ -32,23 +33,32 @@ OBJECT_TYPES = {
 def index():
     org_users = select(User.id).where(User.organisation_id == current_user.organisation_id)
     stmt = select(AuditEvent).where(AuditEvent.user_id.in_(org_users))
-    user_id = request.args.get("user_id", type=int)
+    user_id = int_arg("user_id")
     object_type = request.args.get("object_type", "")
-    object_id = request.args.get("object_id", type=int)
+    object_id = int_arg("object_id")
     if user_id:
         stmt = stmt.where(AuditEvent.user_id == user_id)
     if object_type in OBJECT_TYPES:
         stmt = stmt.where(AuditEvent.object_type == object_type)
         if object_id:
             stmt = stmt.where(AuditEvent.object_id == object_id)
+    # E.g. only refused accesses ("access_denied"): probing for other teams' records.
+    action = request.args.get("action", "")
+    if action in ACTION_LABELS:
+        stmt = stmt.where(AuditEvent.action == action)
     stmt = stmt.options(joinedload(AuditEvent.user)).order_by(AuditEvent.id.desc())
-    page = db.paginate(stmt, per_page=50, error_out=False)
+    page = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
     users = db.session.scalars(
         select(User)
         .where(User.organisation_id == current_user.organisation_id)
         .order_by(User.display_name)
     ).all()
-    filters = {"user_id": user_id, "object_type": object_type, "object_id": object_id}
+    filters = {
+        "user_id": user_id,
+        "object_type": object_type,
+        "object_id": object_id,
+        "action": action if action in ACTION_LABELS else "",
+    }
     return render_template(
         "audit/index.html",
         page=page,

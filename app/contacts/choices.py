@@ -3,7 +3,10 @@ when shown)."""
 
 from __future__ import annotations
 
+from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
+
+from app.i18n import N_
 
 SETTINGS = {
     "home_visit": _l("Hausbesuch (aufsuchend)"),
@@ -37,16 +40,22 @@ OWNER_KIND_SHORT = {
 TASK_STATUS = {"open": _l("offen"), "done": _l("erledigt")}
 
 # The catalogue that a new installation starts with (key, German label): data stored in the
-# database, which admins edit; not interface text.
+# database, which admins edit. An unedited default label is shown in the interface language.
 DEFAULT_TOPICS = (
-    ("children_family", "Kinder und Familie"),  # i18n: not UI
-    ("housing", "Wohnen"),
-    ("language", "Sprache"),
-    ("work_training", "Arbeit und Ausbildung"),  # i18n: not UI
-    ("participation", "Soziale Teilhabe"),
-    ("health", "Gesundheit"),
-    ("residence_law", "Aufenthaltsrecht"),
-    ("benefits_money", "Leistungen und Geld"),  # i18n: not UI
-    ("school_education", "Schule und Bildung"),  # i18n: not UI
-    ("other", "Sonstiges"),
+    ("children_family", N_("Kinder und Familie")),
+    ("housing", N_("Wohnen")),
+    ("language", N_("Sprache")),
+    ("work_training", N_("Arbeit und Ausbildung")),
+    ("participation", N_("Soziale Teilhabe")),
+    ("health", N_("Gesundheit")),
+    ("residence_law", N_("Aufenthaltsrecht")),
+    ("benefits_money", N_("Leistungen und Geld")),
+    ("school_education", N_("Schule und Bildung")),
+    ("other", N_("Sonstiges")),
 )
+_DEFAULT_TOPIC_LABELS = frozenset(label for _key, label in DEFAULT_TOPICS)
+
+
+def topic_label(label: str) -> str:
+    """A topic's label as shown: a default one translated, an admin's own one as typed."""
+    return gettext(label) if label in _DEFAULT_TOPIC_LABELS else label

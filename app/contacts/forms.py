@@ -42,7 +42,7 @@ except ImportError:  # pragma: no cover - older WTForms
         return list(pairs)
 
 
-from app.forms import Form, GermanDateField, text
+from app.forms import DATETIME_MESSAGE, INTEGER_MESSAGE, Form, GermanDateField, text
 from app.timeutil import BERLIN, to_local, utcnow
 
 
@@ -91,7 +91,7 @@ class OptionalIntegerField(IntegerField):
             self.data = int(valuelist[0].strip())
         except ValueError as exc:
             self.data = None
-            raise ValueError(_("Bitte eine ganze Zahl eingeben.")) from exc
+            raise ValueError(str(INTEGER_MESSAGE)) from exc
 
 
 class LocalDateTimeField(DateTimeLocalField):
@@ -117,7 +117,7 @@ class LocalDateTimeField(DateTimeLocalField):
             except ValueError:
                 continue
         self.data = None
-        raise ValueError(_("Bitte Datum und Uhrzeit angeben (TT.MM.JJJJ HH:MM)."))
+        raise ValueError(str(DATETIME_MESSAGE))
 
 
 def local_now() -> datetime:
@@ -170,6 +170,9 @@ class TaskForm(Form):
 
 
 class ContactForm(Form):
+    # True when the time field holds the render time: then it follows the first keystroke
+    # (static/outbox.js), so a note typed into a form kept from earlier gets its real time.
+    time_follows_typing = False
     idempotency_key = HiddenField(default=new_key)
     participants = ChipsField(
         _l("Wer war dabei?"),

@@ -12,6 +12,7 @@ from sqlalchemy import JSON, Column, ForeignKey, Index, String, Table, Text, Uni
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
+from app.contacts.choices import topic_label
 from app.extensions import db
 from app.households.models import Household, Person
 from app.timeutil import utcnow
@@ -41,6 +42,10 @@ class Topic(db.Model):
     label: Mapped[str] = mapped_column(String(80))
     active: Mapped[bool] = mapped_column(default=True)
     sort_order: Mapped[int] = mapped_column(default=0)
+
+    @property
+    def shown_label(self) -> str:
+        return topic_label(self.label)
 
 
 class Contact(db.Model):

@@ -40,7 +40,9 @@ from app.documents.web import STYLESHEETS, chosen, selector_options
 from app.extensions import db, htmx
 from app.households.models import Household
 from app.pdf import pdf_response, render_pdf
+from app.redirects import safe_next
 from app.timeutil import to_local, today
+from app.urls import int_arg, page_arg, parse_int
 
 bp = Blueprint("contacts", __name__)
 
@@ -57,13 +59,6 @@ def _contact_or_404(contact_id: int) -> Contact:
     if contact is None:
         abort(404)
     return contact
-
-
-def _safe_next(default: str) -> str:
-    target = request.values.get("next", "")
-    if target.startswith("/") and not target.startswith("//"):
-        return target
-    return default
 
 
 # --- the contact form ---------------------------------------------------------------------
@@ -93,6 +88,7 @@ def _contact_form(household: Household, contact: Contact | None = None) -> Conta
                 p.id for p in household.members if p.id not in form.without_consent
             ]
             _apply_prefill(form, household)
+            form.time_follows_typing = "started_at" not in request.args
         else:
             form.idempotency_key.data = contact.idempotency_key
             form.participants.data = [p.id for p in contact.participants]
@@ -142,11 +138,11 @@ def _form_data(form: ContactForm) -> services.ContactData:
 
 def _timeline_context(household: Household) -> dict:
     filters = TimelineFilterForm(request.args)
-    topic_pairs = [(t.key, t.label) for t in services.all_topics()]
+    topic_pairs = [(t.key, t.shown_label) for t in services.all_topics()]
     filters.topic.choices = opts([("", _("alle")), *topic_pairs])
     topic = filters.topic.data if filters.topic.data in dict(topic_pairs) else ""
     setting = filters.setting.data if filters.setting.data in choices.SETTINGS else ""
-    page = request.args.get("page", 1, type=int) or 1
+    page = page_arg()
     return {
         "timeline": services.timeline(household, page, topic, setting),
         "filters": filters,
@@ -226,7 +222,7 @@ def _apply_prefill(form: ContactForm, household: Household) -> None:
     """Prefill from an appointment or an office-hour queue entry (see
     app/appointments/services.contact_link): only values the form would accept anyway."""
     args = request.args
-    if ids := {int(i) for i in args.get("person_ids", "").split(",") if i.isdigit()}:
+    if ids := {i for i in map(parse_int, args.get("person_ids", "").split(",")) if i}:
         chosen = [p.id for p in household.members if p.id in ids]
         form.participants.data = [i for i in chosen if i not in form.without_consent]
     if args.get("setting") in choices.SETTINGS:
@@ -235,9 +231,7 @@ def _apply_prefill(form: ContactForm, household: Household) -> None:
         form.location.data = args["location"][:200]
     with contextlib.suppress(ValueError):
         form.occurred_at.data = datetime.strptime(args.get("started_at", ""), "%Y-%m-%dT%H:%M")
-    duration = args.get("duration", "")
-    if duration.isdigit() and 0 < int(duration) <= choices.MAX_DURATION:
-        minutes = int(duration)
+    if minutes := int_arg("duration", high=choices.MAX_DURATION):
         preset = minutes in choices.DURATION_PRESETS
         form.duration_preset.data = str(minutes) if preset else ""
         form.duration_minutes.data = None if preset else minutes
@@ -276,7 +270,7 @@ def show(contact_id: int):
         version_participants=participants,
         doc=chosen(_contact_languages(contact)),
         language_options=selector_options(),
-        topic_labels={t.key: t.label for t in services.all_topics()},
+        topic_labels={t.key: t.shown_label for t in services.all_topics()},
         field_labels=services.FIELD_LABELS,
         today=today(),
     )
@@ -341,7 +335,7 @@ def comment(contact_id: int):
         can_review=True,
         comment_form=form,
         version_participants={},
-        topic_labels={t.key: t.label for t in services.all_topics()},
+        topic_labels={t.key: t.shown_label for t in services.all_topics()},
         field_labels=services.FIELD_LABELS,
         today=today(),
     ), 422
@@ -395,7 +389,7 @@ def task_status(task_id: int):
             context=request.form.get("context", ""),
         )
     flash(_("Aufgabe erledigt.") if done else _("Aufgabe wieder offen."), "success")
-    return redirect(_safe_next(url_for(".tasks")))
+    return redirect(safe_next(request.values.get("next"), url_for(".tasks")))
 
 
 # --- PDFs ---------------------------------------------------------------------------------

@@ -75,7 +75,7 @@ def active_topics() -> list[Topic]:
 def topic_choices(selected: list[Topic] | None = None) -> list[tuple[str, str]]:
     """Active topics, plus retired ones that an edited contact still carries."""
     keep = {t.key for t in selected or []}
-    return [(t.key, t.label) for t in all_topics() if t.active or t.key in keep]
+    return [(t.key, t.shown_label) for t in all_topics() if t.active or t.key in keep]
 
 
 def slugify_topic(label: str) -> str:

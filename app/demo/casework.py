@@ -69,6 +69,14 @@ def _value(indicator: Indicator, rng: random.Random, today: date) -> str:
     return rng.choice(TEXTS)
 
 
+def _signers(plan: IntegrationPlan, members: dict, staff_names: dict[int, str]) -> str:
+    """Who signed: names (as a manager types them), never a role word in one language."""
+    people = members.get(plan.household_id, [])
+    client = next((p for p in people if p.id == plan.person_id), people[0] if people else None)
+    names = [f"{client.given_name} {client.family_name}"] if client else []
+    return ", ".join([*names, staff_names.get(plan.created_by_id, "")]).strip(", ")
+
+
 def build_casework(
     rng: random.Random, today: date, managers: list[User], organisation_of: dict[int, int]
 ) -> dict[str, int]:
@@ -249,6 +257,7 @@ def build_casework(
                 review_on=plan.started_on + timedelta(days=60),
             )
         )
+    staff_names = {u.id: u.display_name for u in managers}
     for plan in plans:
         if rng.random() < 0.4:
             extras.append(
@@ -256,7 +265,7 @@ def build_casework(
                     plan_id=plan.id,
                     version=1,
                     agreed_on=plan.started_on,
-                    signed_by="Klient:in und Integrationsmanager:in",
+                    signed_by=_signers(plan, members, staff_names),
                     snapshot=json.dumps({"plan_id": plan.id}),
                     recorded_by_id=plan.created_by_id,
                 )

@@ -11,6 +11,7 @@ from app.audit.services import record
 from app.extensions import db
 from app.finder import services
 from app.finder.forms import OrganisationForm
+from app.urls import int_arg
 
 bp = Blueprint("finder", __name__)
 
@@ -18,7 +19,7 @@ bp = Blueprint("finder", __name__)
 @bp.get("/zustaendigkeit")
 def index():
     municipalities = services.all_municipalities()
-    chosen = request.args.get("municipality_id", type=int)
+    chosen = int_arg("municipality_id")
     q = (request.args.get("q") or "").strip()[:200]
     municipality = next((m for m in municipalities if m.id == chosen), None)
     not_found = False

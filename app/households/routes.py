@@ -13,6 +13,7 @@ from app.households import rules, services
 from app.households.forms import CloseHouseholdForm, HouseholdForm, ListFilterForm, PersonForm
 from app.households.models import Household
 from app.timeutil import today
+from app.urls import page_arg
 
 bp = Blueprint("households", __name__)
 
@@ -76,6 +77,7 @@ def index():
         )
     page = db.paginate(
         services.household_list_query(current_user, filters, today()),
+        page=page_arg(),
         per_page=25,
         error_out=False,
         max_per_page=25,

@@ -49,7 +49,9 @@ from app.officehours.models import (
     OfficeSchedule,
     QueueEntry,
 )
+from app.security.services import redirect_to
 from app.timeutil import to_local, today, utcnow
+from app.urls import int_arg
 
 bp = Blueprint("officehours", __name__)
 
@@ -290,7 +292,7 @@ def kiosk_revoke(token_id: int):
 def book(household_id: int):
     household = household_or_404(current_user, household_id)
     places = services.locations_for(current_user, active_only=True)
-    location_id = request.values.get("location_id", type=int)
+    location_id = int_arg("location_id", values=request.values)
     if location_id is None and places:
         same_town = [p for p in places if p.municipality_id == household.municipality_id]
         location_id = (same_town or places)[0].id
@@ -352,23 +354,48 @@ def queue(location_id: int):
     if not htmx:  # the page (names of visitors) is audited; its 5-second polls are not
         record("view", "office_queue", location.id)
         db.session.commit()
-    state = services.queue_state(location, now)
     template = "officehours/_queue.html" if htmx else "officehours/queue.html"
-    response = Response(
-        render_template(
-            template,
-            location=location,
-            etag=etag,
-            poll=POLL_SECONDS,
-            idle_seconds=int(current_app.permanent_session_lifetime.total_seconds()),
-            form=FinishForm(),
-            minutes=services.waiting_minutes,
-            name=services.entry_name,
-            **state,
-        )
-    )
+    response = Response(_render_queue(template, location, now, etag))
     response.set_etag(response_etag)
     return response
+
+
+def _render_queue(
+    template: str,
+    location: OfficeLocation,
+    now: datetime,
+    etag: str,
+    notice: tuple[str, str] | None = None,
+) -> str:
+    """The queue page or its fragment; `notice` is a (kind, message) shown above the list."""
+    return render_template(
+        template,
+        location=location,
+        etag=etag,
+        poll=POLL_SECONDS,
+        idle_seconds=int(current_app.permanent_session_lifetime.total_seconds()),
+        form=FinishForm(),
+        minutes=services.waiting_minutes,
+        name=services.entry_name,
+        notice=notice,
+        **services.queue_state(location, now),
+    )
+
+
+def _queue_notice(location: OfficeLocation, kind: str, message: str):
+    """After an action on the queue: an htmx request gets the fresh fragment with the message
+    (200, so that htmx swaps it in); a plain form post the queue page, via a redirect."""
+    if htmx:
+        now = utcnow()
+        return _render_queue(
+            "officehours/_queue.html",
+            location,
+            now,
+            services.queue_etag(location, now),
+            (kind, message),
+        )
+    flash(message, kind)
+    return redirect(url_for(".queue", location_id=location.id))
 
 
 def _entry_or_404(entry_id: int) -> QueueEntry:
@@ -386,16 +413,13 @@ def take(entry_id: int):
         abort(400)
     try:
         services.take(current_user, entry)
-    except AppointmentError as error:
-        flash(error.message, "error")
-        return redirect(url_for(".queue", location_id=entry.location_id))
+    except AppointmentError as error:  # another manager was quicker: say who
+        return _queue_notice(entry.location, "error", error.message)
     db.session.commit()
     if link := contact_link(entry):
-        return redirect(link)
-    flash(
-        _("%(name)s ist jetzt bei Ihnen im Gespräch.", name=services.entry_name(entry)), "success"
-    )
-    return redirect(url_for(".queue", location_id=entry.location_id))
+        return redirect_to(link)
+    message = _("%(name)s ist jetzt bei Ihnen im Gespräch.", name=services.entry_name(entry))
+    return _queue_notice(entry.location, "success", message)
 
 
 @bp.post("/officehours/queue/<int:entry_id>/finish")

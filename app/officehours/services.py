@@ -10,7 +10,7 @@ from datetime import date, datetime, time, timedelta
 from babel.dates import format_time, get_day_names
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, func, select, update
 from sqlalchemy.orm import joinedload
 
 from app.accounts import roles
@@ -211,7 +211,7 @@ def book_slot(
     day = to_local(starts_at).date()
     match = [s for s in free_slots(location, day, now) if s[0] == starts_at]
     if not match:
-        raise AppointmentError(_("Dieser Termin ist nicht frei."), "starts_at")
+        raise AppointmentError(appointment_services.slot_taken_message(), "starts_at")
     slot_start, slot_end, schedule = match[0]
     manager = next(iter(schedule.managers), None)
     data = {
@@ -467,14 +467,41 @@ def waiting_minutes(entry: QueueEntry, now: datetime) -> int:
     return max(0, int((now - entry.checked_in_at).total_seconds() // 60))
 
 
-def take(user: User, entry: QueueEntry, now: datetime | None = None) -> None:
-    if entry.status != "waiting":
-        raise CheckinError(_("Diese Person wird schon betreut."))
-    entry.status = "in_consultation"
-    entry.called_at = now or utcnow()
-    entry.taken_by_id = user.id
-    entry.version += 1
-    record("update", "queue_entry", entry.id, "fields: status, taken_by", user_id=user.id)
+def take(user: User, entry: QueueEntry, now: datetime | None = None) -> bool:
+    """The manager takes a waiting person. One conditional UPDATE decides between managers
+    pressing "Aufnehmen" at the same moment: only the one whose UPDATE still finds the entry
+    waiting and untaken gets it; the others are told who has it. False when the manager had
+    already taken it (a double tap): nothing changes, the caller carries on as if taken."""
+    result = db.session.execute(
+        update(QueueEntry)
+        .where(
+            QueueEntry.id == entry.id,
+            QueueEntry.status == "waiting",
+            QueueEntry.taken_by_id.is_(None),
+        )
+        .values(
+            status="in_consultation",
+            called_at=now or utcnow(),
+            taken_by_id=user.id,
+            version=QueueEntry.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(entry)  # what the database holds now, whoever won
+    if result.rowcount == 1:
+        record("update", "queue_entry", entry.id, "fields: status, taken_by", user_id=user.id)
+        return True
+    if entry.status == "in_consultation" and entry.taken_by_id == user.id:
+        return False
+    if entry.status == "in_consultation" and entry.taken_by is not None:
+        raise CheckinError(
+            _(
+                "%(name)s wird schon von %(who)s betreut.",
+                name=entry_name(entry),
+                who=entry.taken_by.display_name,
+            )
+        )
+    raise CheckinError(_("%(name)s wartet nicht mehr.", name=entry_name(entry)))
 
 
 def finish(user: User, entry: QueueEntry, status: str, now: datetime | None = None) -> None:

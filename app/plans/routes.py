@@ -41,6 +41,7 @@ from app.plans.forms import (
 )
 from app.plans.models import Goal, IntegrationPlan, NetworkingContact, Referral
 from app.timeutil import today
+from app.urls import int_arg
 
 bp = Blueprint("plans", __name__)
 
@@ -108,7 +109,7 @@ def new_plan(household_id: int):
     form.person_id.choices = _person_choices(household)
     if request.method == "GET":
         form.started_on.data = today()
-        form.person_id.data = request.args.get("person_id", 0, type=int)
+        form.person_id.data = int_arg("person_id", 0)
     if form.validate_on_submit():
         plan = services.create_plan(
             current_user,
@@ -348,7 +349,7 @@ def new_referral(household_id: int):
     form.person_id.choices = _person_choices(household)
     if request.method == "GET":
         form.referred_on.data = today()
-        form.person_id.data = request.args.get("person_id", 0, type=int)
+        form.person_id.data = int_arg("person_id", 0)
     if form.validate_on_submit():
         data = {name: getattr(form, name).data for name in REFERRAL_FIELDS}
         services.add_referral(

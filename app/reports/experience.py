@@ -38,11 +38,17 @@ SECTIONS = {
 MAX_TEXT = 10000
 
 
-def report_scope(user: User, year: int, team_id: int | None) -> figures.ReportScope:
-    """The calendar year for the scope the user may ask for, by the dashboard's rule
-    (app/reports/services.scope_for: 403 for other roles, 404 for a team they may not see;
-    a team lead always gets their own team)."""
-    return report_services.scope_for(user, date(year, 1, 1), date(year, 12, 31), team_id)
+def report_scope(
+    user: User, year: int, team_id: int | None, today: date | None = None
+) -> figures.ReportScope:
+    """The calendar year — up to today while it runs (a reference date in the future would
+    count persons as eligible on a day not yet reached) — for the scope the user may ask for,
+    by the dashboard's rule (app/reports/services.scope_for: 403 for other roles, 404 for a
+    team they may not see; a team lead always gets their own team)."""
+    start, end = date(year, 1, 1), date(year, 12, 31)
+    if today is not None and start <= today < end:
+        end = today
+    return report_services.scope_for(user, start, end, team_id)
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from app.organisations.models import Team
 from app.pdf import pdf_response, render_pdf
 from app.reports import experience
 from app.timeutil import today
+from app.urls import int_arg
 
 bp = Blueprint("experience", __name__)
 
@@ -52,7 +53,7 @@ class TextsForm(Form):
 
 
 def _year() -> int:
-    year = request.args.get("year", type=int) or request.form.get("year", type=int)
+    year = int_arg("year") or int_arg("year", values=request.form)
     if year is None:
         return today().year
     if not FIRST_YEAR <= year <= today().year + 1:
@@ -61,9 +62,7 @@ def _year() -> int:
 
 
 def _scope():
-    return experience.report_scope(
-        current_user, _year(), request.args.get("team", type=int) or None
-    )
+    return experience.report_scope(current_user, _year(), int_arg("team"), today())
 
 
 @bp.get("/reports/experience")

@@ -105,7 +105,7 @@ def dashboard_rows(data: figures.Dashboard, scope_label: str) -> Rows:
     rows.append(
         [_("Kontakte nach Art"), _("Anteil Hausbesuche"), _ratio(data.settings.share("home_visit"))]
     )
-    rows += [[_("Themen"), t.label, t.count] for t in data.topics]
+    rows += [[_("Themen"), contact_choices.topic_label(t.label), t.count] for t in data.topics]
     per = data.per_household
     rows += [
         [_("Kontakte je Haushalt"), _("Familienhaushalte in Kontakt"), per.family_households],

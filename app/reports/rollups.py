@@ -35,7 +35,6 @@ from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import (
     Column,
-    ColumnElement,
     Connection,
     ForeignKey,
     Integer,
@@ -53,8 +52,11 @@ from sqlalchemy import (
     literal,
     or_,
     select,
+    tuple_,
+    union,
     update,
 )
+from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.orm import Session, aliased
 
 from app.contacts.models import Contact, contact_participant, contact_topic_link
@@ -337,27 +339,27 @@ def compute(conn: Connection, contact_filter) -> Rows:
     ):
         household_id, year, day = days[contact_id]
         _bump(rows[topic_rollup], (household_id, year, topic_id), f"n{day.month}", 1)
-    for contact_id, person_id in conn.execute(
-        select(contact_participant.c.contact_id, contact_participant.c.person_id).where(
-            contact_participant.c.contact_id.in_(wanted)
+    homes = {}  # participant id -> the person's own household
+    for contact_id, person_id, home_id in conn.execute(
+        select(
+            contact_participant.c.contact_id, contact_participant.c.person_id, Person.household_id
         )
+        .join(Person, Person.id == contact_participant.c.person_id)
+        .where(contact_participant.c.contact_id.in_(wanted))
     ):
         household_id, year, day = days[contact_id]
+        homes[person_id] = home_id
         key = (person_id, household_id, year)
         _bump(rows[participant_rollup], key, f"d{day.month}", 1 << (day.day - 1), bit=True)
     for table in HOUSEHOLD_TABLES:
         position = [c.name for c in _key_columns(table)].index("household_id")
         for key, columns in rows[table].items():
             columns.update(households[key[position]])
-    sizes = _household_sizes(conn, households)
+    sizes = _household_sizes(conn, {*households, *homes.values()} - {None})
     for (household_id, _year), columns in rows[household_rollup].items():
         columns["single"] = int(sizes.get(household_id) == 1)
-    persons = {key[0] for key in rows[participant_rollup]}
-    single_persons = set(
-        conn.scalars(select(Person.id).where(Person.id.in_(persons), _lives_alone(Person)))
-    )
     for (person_id, *_), columns in rows[participant_rollup].items():
-        columns["single"] = int(person_id in single_persons)
+        columns["single"] = int(sizes.get(homes[person_id]) == 1)
     return rows
 
 
@@ -376,131 +378,131 @@ def _members(household_id) -> Select:
     return select(func.count()).where(other.household_id == household_id).scalar_subquery()
 
 
-def _lives_alone(person) -> ColumnElement:
-    return _members(person.household_id) == 1
-
-
 def _key_columns(table: Table) -> list[Column]:
     return list(table.primary_key.columns)
 
 
 def _write(conn: Connection, rows: Rows) -> None:
+    """Insert `rows` (their keys must not be stored yet)."""
+    for table, table_rows in rows.items():
+        if table_rows:
+            conn.execute(insert(table), _values(table, table_rows))
+
+
+def _values(table: Table, table_rows: dict[RowKey, dict[str, int]]) -> list[dict]:
+    """The rows as complete parameter sets (every month, zero when absent), in key order."""
+    names = [c.name for c in _key_columns(table)]
+    data_columns = [
+        c.name for c in table.columns if c.name not in names and c.name not in COPIED_COLUMNS
+    ]
+    return [
+        {**dict.fromkeys(data_columns, 0), **dict(zip(names, key, strict=True)), **columns}
+        for key, columns in sorted(table_rows.items(), key=_key_order)
+    ]
+
+
+def _key_order(item: tuple[RowKey, dict]) -> list:
+    # one fixed order for every writer (None first: never compared with a number)
+    return [(value is not None, value) for value in item[0]]
+
+
+def _is_month(name: str, prefix: str) -> bool:
+    return name[0] == prefix and name[1:].isdigit()
+
+
+def _add(conn: Connection, rows: Rows) -> None:
+    """Add `rows` to the stored ones: counts are summed, day masks OR-ed, the copied scope and
+    "lives alone" set. One INSERT … ON CONFLICT DO UPDATE per table: commutative, so writers
+    adding at the same time cannot lose each other's counts; the rows go in key order, so two
+    writers wait for each other's shared rows in the same order and cannot deadlock."""
+    upsert = postgresql.insert if conn.dialect.name == "postgresql" else sqlite.insert
     for table, table_rows in rows.items():
         if not table_rows:
             continue
+        stmt = upsert(table).values(_values(table, table_rows))
         names = [c.name for c in _key_columns(table)]
-        values = [
-            {**dict(zip(names, key, strict=True)), **cols} for key, cols in table_rows.items()
-        ]
-        # every row gets all twelve months, so one executemany serves them all
-        data_columns = [
-            c.name for c in table.columns if c.name not in names and c.name not in COPIED_COLUMNS
-        ]
-        for value in values:
-            for name in data_columns:
-                value.setdefault(name, 0)
-        conn.execute(insert(table), values)
+        merged = {}
+        for column in table.columns:
+            new = stmt.excluded[column.name]
+            if column.name in COPIED_COLUMNS:
+                merged[column.name] = new
+            elif _is_month(column.name, "d"):
+                merged[column.name] = column.op("|")(new)
+            elif _is_month(column.name, "n"):
+                merged[column.name] = column + new
+        conn.execute(stmt.on_conflict_do_update(index_elements=names, set_=merged))
 
 
-def stored(conn: Connection) -> Rows:
-    """Every stored rollup row, in the shape `compute` returns (zero months left out)."""
+def stored(conn: Connection, tables: Iterable[Table] = TABLES, where=None) -> Rows:
+    """The stored rollup rows (of `tables`, matching `where(table)`), in the shape `compute`
+    returns (zero months left out)."""
     rows = _empty_rows()
-    for table in TABLES:
+    for table in tables:
         names = [c.name for c in _key_columns(table)]
-        for record in conn.execute(select(table)).mappings():
+        stmt = select(table) if where is None else select(table).where(where(table))
+        for record in conn.execute(stmt).mappings():
             rows[table][tuple(record[n] for n in names)] = {
                 k: v for k, v in record.items() if k not in names and (v or k in COPIED_COLUMNS)
             }
     return rows
 
 
-def refresh(conn: Connection, keys: Iterable[tuple[int, int]]) -> None:
-    """Recompute the rows of these (household id, local year) pairs from the contacts."""
-    by_year: dict[int, list[int]] = defaultdict(list)
-    for household_id, year in set(keys):
-        by_year[year].append(household_id)
-    for year, household_ids in by_year.items():
-        cells = _cell_keys(conn, household_ids, year)
-        for table in HOUSEHOLD_TABLES:
-            conn.execute(
-                delete(table).where(table.c.year == year, table.c.household_id.in_(household_ids))
-            )
-        _write(
-            conn,
-            compute(
-                conn,
-                and_(
-                    Contact.household_id.in_(household_ids),
-                    Contact.occurred_at >= _local_year_start(year),
-                    Contact.occurred_at < _local_year_start(year + 1),
-                ),
-            ),
-        )
-        refresh_cells(conn, cells | _cell_keys(conn, household_ids, year))
+# --- cells: the household setting and topic rows summed per scope ------------------------------
+def _cells(rows: Rows, sign: int = 1) -> Rows:
+    """The cells that the setting and topic rows among `rows` add up to (times `sign`)."""
+    cells = _empty_rows()
+    for cell, (source, _code) in CELLS.items():
+        for key, columns in rows[source].items():
+            scope = [columns[name] for name in SCOPE_COLUMNS]
+            scope[-1] = scope[-1] or NO_MANAGER
+            cell_key = (*scope, key[1], key[2])  # ..., year, setting or topic
+            for name, value in columns.items():
+                if _is_month(name, "n"):
+                    _bump(cells[cell], cell_key, name, sign * value)
+    return cells
 
 
-CellKey = tuple  # organisation, team, municipality, manager (or NO_MANAGER), year
-
-
-def _cell_keys(conn: Connection, household_ids: list[int], year: int | None = None) -> set:
-    """The cells the households' rows count in (every household with rows has a
-    household_rollup row per year)."""
-    t = household_rollup
-    stmt = select(*(t.c[name] for name in SCOPE_COLUMNS), t.c.year).where(
-        t.c.household_id.in_(household_ids)
-    )
-    if year is not None:
-        stmt = stmt.where(t.c.year == year)
+def _cell_change(before: Rows, after: Rows) -> Rows:
+    """after − before, per cell (cells that do not change left out)."""
+    change = _cells(after)
+    for cell, table_rows in _cells(before, -1).items():
+        for key, columns in table_rows.items():
+            for name, value in columns.items():
+                _bump(change[cell], key, name, value)
     return {
-        (*scope, manager or NO_MANAGER, y) for *scope, manager, y in conn.execute(stmt.distinct())
+        cell: {key: cols for key, cols in table_rows.items() if any(cols.values())}
+        for cell, table_rows in change.items()
     }
 
 
-def refresh_cells(conn: Connection, keys: Iterable[CellKey]) -> None:
-    """Recompute these cells from the household rows."""
-    for organisation_id, team_id, municipality_id, manager_id, year in sorted(set(keys)):
-        for cell, (source, code) in CELLS.items():
-            conn.execute(
-                delete(cell).where(
-                    cell.c.organisation_id == organisation_id,
-                    cell.c.team_id == team_id,
-                    cell.c.municipality_id == municipality_id,
-                    cell.c.manager_id == manager_id,
-                    cell.c.year == year,
-                )
-            )
-            manager = (
-                source.c.manager_id.is_(None)
-                if manager_id == NO_MANAGER
-                else source.c.manager_id == manager_id
-            )
-            _sum_into_cells(
-                conn,
-                cell,
-                source,
-                code,
-                and_(
-                    source.c.organisation_id == organisation_id,
-                    source.c.team_id == team_id,
-                    source.c.municipality_id == municipality_id,
-                    manager,
-                    source.c.year == year,
-                ),
-            )
+def _add_to_cells(conn: Connection, change: Rows) -> None:
+    """Add a change to the cells (additive, so cells shared with other writers stay exact) and
+    drop the cells it emptied."""
+    _add(conn, change)
+    for cell, table_rows in change.items():
+        shrunk = [key for key, cols in table_rows.items() if any(v < 0 for v in cols.values())]
+        if shrunk:
+            keys = tuple_(*_key_columns(cell))
+            empty = [cell.c[f"n{m}"] == 0 for m in MONTHS]
+            conn.execute(delete(cell).where(keys.in_(shrunk), *empty))
 
 
-def _sum_into_cells(conn: Connection, cell: Table, source: Table, code: str, where) -> None:
+SOURCES = tuple(source for source, _code in CELLS.values())  # the rows cells are made of
+
+
+def _sum_into_cells(conn: Connection, cell: Table, source: Table, code: str) -> None:
     manager = func.coalesce(source.c.manager_id, NO_MANAGER)
     keys = [*(source.c[n] for n in SCOPE_COLUMNS[:-1]), manager, source.c.year, source.c[code]]
     months = [func.sum(source.c[f"n{m}"]) for m in MONTHS]
     conn.execute(
         insert(cell).from_select(
             [*SCOPE_COLUMNS, "year", code, *(f"n{m}" for m in MONTHS)],
-            select(*keys, *months).where(where).group_by(*keys),
+            select(*keys, *months).group_by(*keys),
         )
     )
 
 
+# --- whole rebuilds ------------------------------------------------------------------------------
 def _chunks(ids: list[int], size: int) -> Iterator[list[int]]:
     for i in range(0, len(ids), size):
         yield ids[i : i + size]
@@ -514,7 +516,7 @@ def rebuild(conn: Connection, chunk: int = 1000) -> None:
     for ids in _chunks(sorted(household_ids), chunk):
         _write(conn, compute(conn, Contact.household_id.in_(ids)))
     for cell, (source, code) in CELLS.items():
-        _sum_into_cells(conn, cell, source, code, literal(True))
+        _sum_into_cells(conn, cell, source, code)
 
 
 def computed(conn: Connection, chunk: int = 1000) -> Rows:
@@ -524,18 +526,78 @@ def computed(conn: Connection, chunk: int = 1000) -> Rows:
     for ids in _chunks(sorted(household_ids), chunk):
         for table, table_rows in compute(conn, Contact.household_id.in_(ids)).items():
             rows[table].update(table_rows)
-    for cell, (source, _code) in CELLS.items():
-        for key, columns in rows[source].items():
-            scope = [columns[name] for name in SCOPE_COLUMNS]
-            scope[-1] = scope[-1] or NO_MANAGER
-            cell_key = (*scope, key[1], key[2])  # ..., year, setting or topic
-            for name, value in columns.items():
-                if name.startswith("n"):
-                    _bump(rows[cell], cell_key, name, value)
+    rows.update({cell: cells for cell, cells in _cells(rows).items() if cell in CELLS})
     return rows
 
 
 # --- upkeep on every flush -----------------------------------------------------------------------
+# Concurrent writers: every flush that changes rollups first locks the households whose rows it
+# writes (`lock_households`), so one household's rows are only ever written by one transaction
+# at a time, which sees every earlier writer's committed contacts; cells, shared by many
+# households, only receive additive changes. See docs/reports.md ("Concurrent saves").
+def lock_households(conn: Connection, household_ids: Iterable[int]) -> None:
+    """Lock these households and the households of the persons who took part in their
+    contacts (whose "lives alone" their rows copy), in id order, until the transaction ends.
+
+    FOR NO KEY UPDATE: it does not wait for the KEY SHARE lock that a new contact's or
+    person's foreign key takes on its household, so a save never deadlocks against it. SQLite
+    has one writer at a time anyway (the statement is a plain SELECT there)."""
+    ids = sorted(set(household_ids))
+    if not ids:
+        return
+    took_part = union(
+        select(contact_participant.c.person_id)
+        .join(Contact, Contact.id == contact_participant.c.contact_id)
+        .where(Contact.household_id.in_(ids)),
+        select(participant_rollup.c.person_id).where(participant_rollup.c.household_id.in_(ids)),
+    )
+    their_households = select(Person.household_id).where(Person.id.in_(took_part))
+    conn.execute(
+        select(Household.id)
+        .where(or_(Household.id.in_(ids), Household.id.in_(their_households)))
+        .order_by(Household.id)
+        .with_for_update(key_share=True)
+    )
+
+
+def add_contacts(conn: Connection, contact_ids: Iterable[int]) -> None:
+    """New contacts: their rows are added to the stored rows and cells (the common case, a
+    saved contact form: no read of the household's other contacts)."""
+    ids = sorted(contact_ids)
+    if not ids:
+        return
+    rows = compute(conn, Contact.id.in_(ids))
+    _add(conn, {table: rows[table] for table in HOUSEHOLD_TABLES})
+    _add_to_cells(conn, _cells(rows))
+
+
+def refresh(conn: Connection, keys: Iterable[tuple[int, int]]) -> None:
+    """Recompute the rows of these (household id, local year) pairs from the contacts (after an
+    edit or deletion: a day mask cannot be subtracted from), and change the cells by the
+    difference."""
+    by_year: dict[int, list[int]] = defaultdict(list)
+    for household_id, year in set(keys):
+        by_year[year].append(household_id)
+    for year, household_ids in sorted(by_year.items()):
+
+        def mine(table: Table, year: int = year, ids: list[int] = household_ids):
+            return and_(table.c.year == year, table.c.household_id.in_(ids))
+
+        before = stored(conn, SOURCES, mine)
+        for table in HOUSEHOLD_TABLES:
+            conn.execute(delete(table).where(mine(table)))
+        after = compute(
+            conn,
+            and_(
+                Contact.household_id.in_(household_ids),
+                Contact.occurred_at >= _local_year_start(year),
+                Contact.occurred_at < _local_year_start(year + 1),
+            ),
+        )
+        _write(conn, {table: after[table] for table in HOUSEHOLD_TABLES})
+        _add_to_cells(conn, _cell_change(before, after))
+
+
 def _keys(contact: Contact) -> set[tuple[int, int]]:
     if contact.household_id is None or contact.occurred_at is None:
         return set()
@@ -544,16 +606,20 @@ def _keys(contact: Contact) -> set[tuple[int, int]]:
 
 def copy_household_scope(conn: Connection, household_ids: Iterable[int]) -> None:
     """Copy the households' current scope onto their rollup rows (after a move to another
-    team, municipality or manager)."""
+    team, municipality or manager), and move their counts from the old cells to the new."""
     ids = sorted(set(household_ids))
     if not ids:
         return
+
+    def mine(table: Table):
+        return table.c.household_id.in_(ids)
+
+    before = stored(conn, SOURCES, mine)
     household = Household.__table__
-    cells = _cell_keys(conn, ids)
     for table in HOUSEHOLD_TABLES:
         conn.execute(
             update(table)
-            .where(table.c.household_id.in_(ids))
+            .where(mine(table))
             .values(
                 {
                     name: select(household.c[name])
@@ -563,7 +629,7 @@ def copy_household_scope(conn: Connection, household_ids: Iterable[int]) -> None
                 }
             )
         )
-    refresh_cells(conn, cells | _cell_keys(conn, ids))
+    _add_to_cells(conn, _cell_change(before, stored(conn, SOURCES, mine)))
 
 
 def copy_household_sizes(conn: Connection, household_ids: Iterable[int]) -> None:
@@ -595,11 +661,30 @@ def copy_household_sizes(conn: Connection, household_ids: Iterable[int]) -> None
     )
 
 
+def _changed(obj, names: Iterable[str]) -> bool:
+    state = inspect(obj)
+    return any(state.attrs[name].history.has_changes() for name in names)
+
+
+# what a contact's rows are made of; a change to anything else (note, tasks) leaves them alone
+COUNTED = ("household_id", "household", "occurred_at", "setting", "deleted_at")
+COUNTED_LINKS = ("participants", "topics")
+
+
+def _recounted(session: Session) -> list[Contact]:
+    """Changed or deleted contacts whose rows must be recomputed."""
+    dirty = [
+        o
+        for o in session.dirty
+        if isinstance(o, Contact) and _changed(o, (*COUNTED, *COUNTED_LINKS))
+    ]
+    return [*dirty, *(o for o in session.deleted if isinstance(o, Contact))]
+
+
 def _moved(household: Household) -> bool:
     # the column or, when set through the relationship (household.team = ...), the relation
-    state = inspect(household)
     names = (*SCOPE_COLUMNS, *(name.removesuffix("_id") for name in SCOPE_COLUMNS))
-    return any(state.attrs[name].history.has_changes() for name in names)
+    return _changed(household, names)
 
 
 PENDING = "report_rollups_before"  # session.info: what the flush's rows were before
@@ -609,15 +694,20 @@ PENDING = "report_rollups_before"  # session.info: what the flush's rows were be
 def _remember_before_flush(session: Session, _flush_context, _instances) -> None:
     # The stored household and time of changed contacts and the stored household of changed
     # persons, read from the database: the objects may not have the old values loaded (an
-    # expired object set through a relation keeps no history).
-    changed = [*session.dirty, *session.deleted]
-    contact_ids = [o.id for o in changed if isinstance(o, Contact) and o.id is not None]
-    person_ids = [o.id for o in changed if isinstance(o, Person) and o.id is not None]
+    # expired object set through a relation keeps no history). The contacts are locked while
+    # read, so a colleague's simultaneous edit of the same contact is seen, not overwritten.
+    contact_ids = sorted(o.id for o in _recounted(session) if o.id is not None)
+    person_ids = [
+        o.id for o in (*session.dirty, *session.deleted) if isinstance(o, Person) and o.id
+    ]
     before = session.info.setdefault(PENDING, {"keys": set(), "households": set()})
     connection = session.connection()
     if contact_ids:
         for household_id, occurred_at in connection.execute(
-            select(Contact.household_id, Contact.occurred_at).where(Contact.id.in_(contact_ids))
+            select(Contact.household_id, Contact.occurred_at)
+            .where(Contact.id.in_(contact_ids))
+            .order_by(Contact.id)
+            .with_for_update(key_share=True)
         ):
             before["keys"].add((household_id, local_day(occurred_at).year))
     if person_ids:
@@ -628,22 +718,26 @@ def _remember_before_flush(session: Session, _flush_context, _instances) -> None
 
 @event.listens_for(Session, "after_flush")
 def _refresh_after_flush(session: Session, _flush_context) -> None:
-    # new/dirty/deleted still show the flushed objects here; the participant and topic links
-    # of the flush are already written
+    # new/dirty/deleted and the attribute histories still show the flush here; the
+    # participant and topic links of the flush are already written
     before = session.info.pop(PENDING, {"keys": set(), "households": set()})
-    keys: set[tuple[int, int]] = set(before["keys"])
+    recount: set[tuple[int, int]] = set(before["keys"])
+    for contact in _recounted(session):
+        recount |= _keys(contact)
+    added = [o for o in session.new if isinstance(o, Contact) and _keys(o)]
+    moved = {o.id for o in session.dirty if isinstance(o, Household) and _moved(o)}
     resized: set[int] = set(before["households"])
-    moved: set[int] = set()
     for obj in (*session.new, *session.dirty, *session.deleted):
-        if isinstance(obj, Contact):
-            keys |= _keys(obj)
-        elif isinstance(obj, Household) and obj in session.dirty and _moved(obj):
-            moved.add(obj.id)
-        elif isinstance(obj, Person) and obj.household_id is not None:
+        if isinstance(obj, Person) and obj.household_id is not None:
             resized.add(obj.household_id)
-    if keys:
-        refresh(session.connection(), keys)
-    if moved:
-        copy_household_scope(session.connection(), moved)
-    if resized:
-        copy_household_sizes(session.connection(), resized)
+    if not (recount or added or moved or resized):
+        return
+    conn = session.connection()
+    # a moved household is locked by its own UPDATE already
+    lock_households(conn, {h for h, _ in recount} | {c.household_id for c in added} | resized)
+    # moves first: the rows then carry the scope that the new and recounted rows get
+    copy_household_scope(conn, moved)
+    refresh(conn, recount)
+    # a new contact in a recomputed household and year is counted by the recomputation
+    add_contacts(conn, [c.id for c in added if not _keys(c) & recount])
+    copy_household_sizes(conn, resized)

@@ -13,17 +13,14 @@ from app.accounts import roles
 from app.audit.services import record
 from app.contacts import choices as contact_choices
 from app.extensions import db, htmx
+from app.i18n import local_date
 from app.reports import charts, exports, figures, services
 from app.reports.forms import AsOfForm, ReportFilterForm
 from app.timeutil import today
+from app.urls import int_arg, page_arg
 
 bp = Blueprint("reports", __name__)
 PER_PAGE = 25
-
-
-def _int_arg(name: str) -> int:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else 0
 
 
 def _request_scope(form_cls=ReportFilterForm):
@@ -39,7 +36,7 @@ def _request_scope(form_cls=ReportFilterForm):
     form.municipality_id.choices = [(0, _("alle Gemeinden"))] + [
         (m.id, m.name) for m in municipalities
     ]
-    team_id, municipality_id = _int_arg("team_id"), _int_arg("municipality_id")
+    team_id, municipality_id = int_arg("team_id", 0), int_arg("municipality_id", 0)
     form.validate()
     start, end = form.resolved_period(today())
     scope = services.scope_for(
@@ -90,7 +87,10 @@ def _charts(data: figures.Dashboard, q: dict) -> dict[str, charts.Chart]:
     topics = charts.bar_chart(
         "chart-topics",
         _("Themen nach Häufigkeit"),
-        [(t.label, t.count, link("kontakte", topic_id=t.topic_id)) for t in data.topics],
+        [
+            (contact_choices.topic_label(t.label), t.count, link("kontakte", topic_id=t.topic_id))
+            for t in data.topics
+        ],
         column_label=_("Thema"),
     )
     per = data.per_household
@@ -156,6 +156,8 @@ def dashboard():
         data=data,
         q=q,
         label=label,
+        filter_summary=f"{local_date(scope.start)} – {local_date(scope.end)} · {label}",
+        oob=bool(htmx),
         charts=_charts(data, q),
         number=charts.local_number,
         percent=charts.local_percent,
@@ -185,10 +187,12 @@ def drilldown(figure: str):
         scope,
         today(),
         setting=setting,
-        topic_id=_int_arg("topic_id"),
+        topic_id=int_arg("topic_id", 0),
         month=month,
     )
-    page = db.paginate(stmt, per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False)
+    page = db.paginate(
+        stmt, page=page_arg(), per_page=PER_PAGE, max_per_page=PER_PAGE, error_out=False
+    )
     q = _query(scope)
     extra = {k: v for k, v in request.args.items() if k in ("setting", "topic_id", "month")}
     template = "reports/_list.html" if htmx else "reports/list.html"

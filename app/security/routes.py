@@ -14,6 +14,7 @@ from app.accounts.models import User
 from app.audit.services import record
 from app.extensions import db
 from app.i18n import local_time
+from app.redirects import safe_next
 from app.security import services
 from app.security.forms import (
     CodeForm,
@@ -77,7 +78,7 @@ def verify_2fa():
         method = services.verify_second_factor(user, form.code.data)
         if method:
             services.clear_pending()
-            accounts.clear_failures(user.username)
+            accounts.clear_failures(user.username, request.remote_addr)
             login_user(user)
             record("login", "user", user.id, f"2fa: {method}", user_id=user.id)
             db.session.commit()
@@ -89,7 +90,7 @@ def verify_2fa():
                     ),
                     "info",
                 )
-            return redirect(next_url or url_for("main.home"))
+            return redirect(safe_next(next_url, url_for("main.home")))
         locked = accounts.register_failure(keys)
         record("2fa_failed", "user", user.id, user_id=user.id)
         db.session.commit()

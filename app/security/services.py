@@ -70,6 +70,18 @@ def redirect_to(target: str):
     return redirect(target)
 
 
+# --- signing out ---------------------------------------------------------------------------
+
+
+def sign_out(user: User) -> None:
+    """End this session and every copy of its cookie: the new session token makes the login id
+    in any old cookie invalid (app/web.py load_user), and clearing the session drops its CSRF
+    token, so a form token from before does not work after the next login either."""
+    user.end_other_sessions()
+    logout_user()
+    session.clear()
+
+
 # --- two-factor -------------------------------------------------------------------------------
 
 

@@ -20,6 +20,7 @@ from app.staffing.format import FILTERS, QUALIFICATIONS
 from app.staffing.forms import PeriodForm, PositionForm, check_holder, new_key
 from app.staffing.models import FundingPeriod, FundingRate, Position
 from app.timeutil import today
+from app.urls import int_arg
 
 bp = Blueprint("staffing", __name__)
 
@@ -43,7 +44,7 @@ def _day() -> date:
 
 
 def _selected_period(periods: list[FundingPeriod], on: date) -> FundingPeriod | None:
-    wanted = request.args.get("period", type=int)
+    wanted = int_arg("period")
     if wanted is not None:
         chosen = next((p for p in periods if p.id == wanted), None)
         if chosen is None:
@@ -125,7 +126,7 @@ def _position_form(position: Position | None = None) -> tuple[PositionForm, dict
     )
     form.user_id.choices = [(0, _("— unbesetzt —"))] + [(u.id, u.display_name) for u in staff]
     if position is None and request.method == "GET":
-        if (user_id := request.args.get("user", type=int)) in {u.id for u in staff}:
+        if (user_id := int_arg("user")) in {u.id for u in staff}:
             holder = next(u for u in staff if u.id == user_id)
             form.user_id.data = holder.id
             form.team_id.data = holder.team_id

@@ -76,6 +76,21 @@ def phone(chromium, live_server: str) -> Iterator[object]:
     context.close()
 
 
+@pytest.fixture
+def phone_without_worker(chromium, live_server: str) -> Iterator[object]:
+    # page.route sees the page's own requests only when no service worker handles them.
+    context = chromium.new_context(
+        viewport=PHONE,
+        base_url=live_server,
+        service_workers="block",
+        is_mobile=True,
+        has_touch=True,
+        timezone_id="Europe/Berlin",  # as the server's: datetime-local fields are local time
+    )
+    yield context.new_page()
+    context.close()
+
+
 def sign_in(page, username: str, password: str) -> None:
     page.goto("/login")
     page.fill("#username", username)

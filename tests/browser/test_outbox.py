@@ -67,20 +67,6 @@ def test_offline_note_waits_survives_reload_and_is_sent_once(phone, county, ctx)
     assert phone.evaluate("window.WegbegleiterOutbox.all()") == []
 
 
-@pytest.fixture
-def phone_without_worker(chromium, live_server):
-    # page.route sees the page's own requests only when no service worker handles them.
-    context = chromium.new_context(
-        viewport=PHONE,
-        base_url=live_server,
-        service_workers="block",
-        is_mobile=True,
-        has_touch=True,
-    )
-    yield context.new_page()
-    context.close()
-
-
 def test_request_cut_after_server_received_it_is_not_doubled(phone_without_worker, county, ctx):
     seed_topics()
     page = phone_without_worker

@@ -46,6 +46,7 @@ def test_filter_swaps_the_figures_with_htmx(phone, county, make):
     phone.wait_for_selector("#dashboard >> text=Personen in Kontakt")
     before = phone.inner_text("#dashboard .stats li:first-child strong")
     assert before == "10"
+    phone.click(".filter-box > summary")  # the filter is collapsed behind its summary line
     phone.select_option("#team_id", str(county.team_b.id))
     phone.click("form.filters button[type=submit]")
     phone.wait_for_selector("#dashboard-title:has-text('Team Süd')")

@@ -1,0 +1,76 @@
+"""What "fits a phone" means, shared by the layout tests and bench/phone_layout.py."""
+
+from __future__ import annotations
+
+from urllib.parse import urlparse
+
+MIN_TARGET = 44
+# Interactive elements a finger must hit, smaller than 44 px in height or width. A checkbox or
+# radio counts with the label that wraps it (the label is what a finger taps). Exempt (WCAG
+# 2.5.8 "inline"): a link inside running text, i.e. a paragraph with more text than the link.
+SMALL_TARGETS_JS = """
+() => {
+  const min = MIN_TARGET - 0.5;
+  const visible = el => {
+    const r = el.getBoundingClientRect();
+    // checkVisibility: false inside a closed <details> too, whose boxes still have a size.
+    return r.width > 0 && r.height > 0 && el.checkVisibility({visibilityProperty: true});
+  };
+  const inline = el => {
+    const p = el.tagName === 'A' && el.closest('p');
+    return p && p.innerText.trim().length > el.innerText.trim().length + 3;
+  };
+  return [...document.querySelectorAll('a[href], button, input, select, textarea, summary')]
+    .filter(el => el.type !== 'hidden' && !el.closest('.sr-only'))
+    .map(el => {
+      const box = (el.type === 'checkbox' || el.type === 'radio')
+        ? (el.closest('label') || document.querySelector(`label[for="${el.id}"]`) || el) : el;
+      return [el, box];
+    })
+    .filter(([el, box]) => visible(box) && !inline(el))
+    .map(([el, box]) => ({el, r: box.getBoundingClientRect()}))
+    .filter(({r}) => r.height < min || r.width < min)
+    .map(({el, r}) => ({tag: el.tagName, text: (el.innerText || el.name || el.id || '').trim()
+      .slice(0, 30), h: Math.round(r.height), w: Math.round(r.width)}));
+}
+""".replace("MIN_TARGET", str(MIN_TARGET))
+
+NAV_LINKS_JS = """
+() => [...document.querySelectorAll('nav.bottom a[href], main .cards a[href]')].map(a => a.href)
+"""
+DOWNLOADS = (".pdf", ".xlsx", ".csv", ".ics")
+
+
+def nav_links(page) -> list[str]:
+    """The pages of the bottom navigation and the start page's cards (call on the start page),
+    without downloads and external links."""
+    base = urlparse(page.url).netloc
+    seen: list[str] = []
+    for href in page.evaluate(NAV_LINKS_JS):
+        url = urlparse(href)
+        if url.netloc == base and not url.path.endswith(DOWNLOADS) and href not in seen:
+            seen.append(href)
+    return seen
+
+
+# Words split over two lines inside the given elements ("Integrationsmanag / er:in"): each
+# word's range must lie on one line.
+BROKEN_WORDS_JS = """
+(selector) => {
+  const broken = [];
+  for (const root of document.querySelectorAll(selector)) {
+    const walker = document.createTreeWalker(root, NodeFilter.SHOW_TEXT);
+    for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+      for (const match of node.data.matchAll(/\\S+/g)) {
+        const range = document.createRange();
+        range.setStart(node, match.index);
+        range.setEnd(node, match.index + match[0].length);
+        const tops = new Set([...range.getClientRects()].filter(r => r.width > 0)
+          .map(r => Math.round(r.top)));
+        if (tops.size > 1) broken.push(match[0]);
+      }
+    }
+  }
+  return broken;
+}
+"""
