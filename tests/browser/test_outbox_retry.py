@@ -35,7 +35,7 @@ def type_note(page, text: str, topic: bool = True) -> None:
     form = page.locator("#contact-entry form")
     form.locator("textarea[name=note]").fill(text)
     if topic:
-        form.locator("input[name=topics][value=housing]").check(force=True)
+        form.locator("label.chip:has(input[name=topics][value=housing])").click()
     form.locator("button[type=submit]").click()
 
 
@@ -125,7 +125,7 @@ def test_invalid_entry_needs_correction_is_reopened_corrected_and_sent_with_its_
     assert form.locator("[name=idempotency_key]").input_value() == waiting["key"]
     assert [e["state"] for e in page.evaluate(ENTRIES_JS)] == ["correction"]
 
-    form.locator("input[name=topics][value=housing]").check(force=True)
+    form.locator("label.chip:has(input[name=topics][value=housing])").click()
     form.locator("button[type=submit]").click()
     page.wait_for_url(f"**{household}#timeline")
     page.wait_for_selector("#timeline >> text=Ohne Thema notiert")
