@@ -43,6 +43,18 @@ def register_cli(app: Flask) -> None:
                 count = conn.scalar(select(func.count()).select_from(table))
                 click.echo(f"{table.name}: {count} rows")
 
+    @reports.command("check-layout")
+    def reports_check_layout() -> None:
+        """Validate the count sheet's layout file (after an admin edited it)."""
+        from app.indicators import countsheet
+        from app.indicators import countsheet_layout as layout
+
+        try:
+            rows = layout.current_layout(countsheet.figure_keys())
+        except layout.LayoutError as exc:
+            raise click.ClickException(str(exc)) from None
+        click.echo(f"{layout.layout_path()}: {len(rows)} rows, valid")
+
     @app.cli.command("demo-data")
     @click.option("--if-empty", is_flag=True, help="Do nothing when the database has data.")
     @click.option("--seed", default=2018, show_default=True, help="Random seed.")

@@ -99,6 +99,9 @@ def from_environment(instance_path: Path) -> dict:
         # Key of the pseudonymised statistics export (HMAC-SHA256 of record ids); when empty a
         # key derived from SECRET_KEY. Changing it changes every pseudonym (docs/reports.md).
         "PSEUDONYM_KEY": os.environ.get("PSEUDONYM_KEY", ""),
+        # The state count sheet's layout file (docs/reports.md); empty: instance/
+        # countsheet_layout.csv when present, else app/indicators/countsheet_layout.csv.
+        "COUNT_SHEET_LAYOUT": os.environ.get("COUNT_SHEET_LAYOUT", ""),
         # Every this many audit events the chain's head is checkpointed (app/audit), so that
         # removing the newest events is detected; `flask audit verify` checkpoints too.
         "AUDIT_CHECKPOINT_EVERY": int(os.environ.get("AUDIT_CHECKPOINT_EVERY", "100")),

@@ -288,11 +288,11 @@ def main() -> None:
         ("manager", "worklist", "/worklist"),
         ("manager", "appointments day", "/appointments"),
         ("manager", "appointments week", "/appointments/week"),
-        ("admin", "count sheet, organisation", f"/reports/count-sheet?{period}&scope=organisation"),
+        ("admin", "count sheet, organisation", f"/reports/count-sheet?{period}"),
         (
             "admin",
-            "count sheet XLSX, organisation",
-            f"/reports/count-sheet.xlsx?{period}&scope=organisation",
+            "count sheet XLSX, every manager + sum",
+            f"/reports/count-sheet/all.xlsx?{period}",
         ),
     ]
     twelve = "period=last_12_months"

@@ -112,6 +112,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "indicators.edit_option": ADMIN_ONLY,
     "indicators.count_sheet": CASE_DATA,
     "indicators.count_sheet_download": CASE_DATA,
+    "indicators.count_sheet_batch": CASE_DATA,
+    "indicators.count_sheet_check": CASE_DATA,
     "plans.overview": CASE_DATA,
     "plans.new_plan": CASE_DATA,
     "plans.show": CASE_DATA,

@@ -1,33 +1,37 @@
-"""The yearly count sheet (Zählbogen) for the state: figures computed only from recorded data.
+"""The state's yearly count sheet ("Auswertung Zeitraum") per integration manager.
 
-"Reached" means: a household with a consultation contact, an indicator value recorded, plan
-activity or a referral in the period. Consultation contacts also count by setting and topic.
+Author-based: a manager's sheet counts the contacts that manager wrote (whoever's case the
+household is, then or now), the persons and households those contacts reached, and the plans,
+goals, referrals and networking contacts that manager recorded. "Reached" is the dashboard's
+definition (figures.persons_reached_by / households_reached_by). A team's or organisation's
+sheet adds up its managers' contacts, plans, referrals and networking contacts; its persons and
+households reached count each one once, however many managers met them (the dashboard's
+figure; the managers' sheets together count such a person on each one).
 
-Titles and labels are computed in the interface language as plain strings (the CSV and XLSX
-exports write them as they are).
+Which figures appear in which order with which wording is the layout data file
+(app/indicators/countsheet_layout.py); this module computes every figure the layout may name.
 """
 
 from __future__ import annotations
 
 import io
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date
 
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from sqlalchemy import Select, and_, false, or_, select, union
+from sqlalchemy import func, literal, or_, select
 
 from app.accounts import roles
 from app.accounts.models import User
-from app.contacts import choices as contact_choices
-from app.contacts.models import Contact
+from app.contacts.models import Contact, contact_topic_link
 from app.contacts.services import all_topics
 from app.extensions import db
-from app.households.choices import CLOSE_REASONS, SEX
+from app.households.choices import RESIDENCE_STATUS, SEX
 from app.households.models import Household, Person
-from app.i18n import local_date
-from app.indicators.models import IndicatorValue
+from app.i18n import current_locale, local_date
+from app.indicators import countsheet_layout as layout
 from app.plans import choices as plan_choices
 from app.plans.models import (
     Goal,
@@ -43,16 +47,22 @@ from app.reports import figures
 Period = tuple[date, date]
 AGE_BANDS = [(0, 5, "0–5"), (6, 17, "6–17"), (18, 26, "18–26"), (27, 64, "27–64"), (65, 200, "65+")]
 UNKNOWN_AGE = "?"  # the band of persons without a birth year (labelled "unbekannt")
-SCOPES = {
-    "mine": _l("meine Fälle"),
-    "team": _l("mein Team"),
-    "organisation": _l("ganzer Träger"),
-    "manager": _l("Integrationsmanager:in"),
+PROSPECTS = ("secure", "unclear")
+# The state asks for phone and video together ("telefonisch/digital").
+SETTING_KEYS = {
+    "home_visit": ("home_visit",),
+    "office_hour": ("office_hour",),
+    "office": ("office",),
+    "accompaniment": ("accompaniment",),
+    "phone_video": ("phone", "video"),
 }
+GOAL_OUTCOMES = ("achieved", "not_achieved")
+SHEET_ROLES = (roles.MANAGER, roles.TEAM_LEAD)  # who counsels and so has a sheet
 
 
 def default_period(today: date) -> Period:
-    """The previous calendar year in January and February, else the current one so far."""
+    """The previous calendar year in January and February (due by 31 January), else the
+    current one so far."""
     year = today.year - 1 if today.month <= 2 else today.year
     return date(year, 1, 1), date(year, 12, 31)
 
@@ -67,141 +77,7 @@ def period_from(year: int | None, start: date | None, end: date | None) -> Perio
     return None
 
 
-def allowed_scopes(user: User) -> list[str]:
-    if user.role == roles.ADMIN:
-        return ["organisation"]
-    if user.role == roles.TEAM_LEAD:
-        return ["mine", "team"]
-    return ["mine"]
-
-
-@dataclass
-class Section:
-    title: str
-    rows: list[tuple[str, int]] = field(default_factory=list)
-
-    def __post_init__(self) -> None:
-        # Labels may come lazily translated from option lists: spreadsheets need plain text.
-        self.title = str(self.title)
-        self.rows = [(str(label), value) for label, value in self.rows]
-
-
-@dataclass
-class CountSheet:
-    period: Period
-    scope: str
-    sections: list[Section] = field(default_factory=list)
-    manager: str = ""
-
-    def figure(self, section: str, label: str) -> int:
-        for s in self.sections:
-            if s.title == section:
-                return dict(s.rows).get(label, 0)
-        raise KeyError(section)
-
-
-def reportable_managers(user: User) -> list[User]:
-    """Managers whose own count sheet the user may see: an admin those of the organisation,
-    a team lead those of the team, a manager nobody else."""
-    if user.role not in (roles.ADMIN, roles.TEAM_LEAD):
-        return []
-    stmt = select(User).where(
-        User.organisation_id == user.organisation_id,
-        User.role.in_((roles.MANAGER, roles.TEAM_LEAD)),
-    )
-    if user.role == roles.TEAM_LEAD:
-        stmt = stmt.where(User.team_id == user.team_id)
-    return list(db.session.scalars(stmt.order_by(User.display_name)))
-
-
-def scope_households(user: User, scope: str) -> Select:
-    stmt = select(Household.id).where(Household.organisation_id == user.organisation_id)
-    if scope == "organisation" and user.role == roles.ADMIN:
-        return stmt
-    if scope == "team" and user.role == roles.TEAM_LEAD and user.team_id:
-        return stmt.where(Household.team_id == user.team_id)
-    if user.role in (roles.MANAGER, roles.TEAM_LEAD):
-        return stmt.where(Household.manager_id == user.id)
-    return stmt.where(false())
-
-
-def scope_users(user: User, scope: str) -> Select:
-    stmt = select(User.id).where(User.organisation_id == user.organisation_id)
-    if scope == "organisation" and user.role == roles.ADMIN:
-        return stmt
-    if scope == "team" and user.role == roles.TEAM_LEAD and user.team_id:
-        return stmt.where(User.team_id == user.team_id)
-    return stmt.where(User.id == user.id)
-
-
-def _bounds(period: Period) -> tuple[datetime, datetime]:
-    # local days, like every report figure (a contact at 00:30 on 1 January is in the new year)
-    return figures.local_bounds(*period)
-
-
-def _contacts_in(period: Period) -> Select:
-    t0, t1 = _bounds(period)
-    return select(Contact).where(
-        Contact.occurred_at >= t0, Contact.occurred_at < t1, Contact.deleted_at.is_(None)
-    )
-
-
-def reached_sources(period: Period) -> list[Select]:
-    """Household ids with recorded activity in the period: a consultation, an indicator
-    value, plan work or a referral."""
-    start, end = period
-    t0, t1 = _bounds(period)
-    plan_goal = select(IntegrationPlan.household_id).join(Goal, Goal.plan_id == IntegrationPlan.id)
-    contacts = _contacts_in(period).subquery()
-    # each branch distinct: the union then merges ~50,000 ids, not millions (docs/scale.md)
-    branches = [
-        select(contacts.c.household_id),
-        select(IndicatorValue.household_id).where(
-            IndicatorValue.recorded_at >= t0, IndicatorValue.recorded_at < t1
-        ),
-        select(IntegrationPlan.household_id).where(
-            or_(
-                IntegrationPlan.started_on.between(start, end),
-                IntegrationPlan.closed_on.between(start, end),
-                and_(IntegrationPlan.updated_at >= t0, IntegrationPlan.updated_at < t1),
-            )
-        ),
-        select(IntegrationPlan.household_id)
-        .join(PlanReview, PlanReview.plan_id == IntegrationPlan.id)
-        .where(PlanReview.reviewed_on.between(start, end)),
-        select(IntegrationPlan.household_id)
-        .join(PlanVersion, PlanVersion.plan_id == IntegrationPlan.id)
-        .where(PlanVersion.agreed_on.between(start, end)),
-        plan_goal.join(GoalStatusChange, GoalStatusChange.goal_id == Goal.id).where(
-            GoalStatusChange.changed_on.between(start, end)
-        ),
-        select(Referral.household_id).where(Referral.referred_on.between(start, end)),
-    ]
-    return [branch.distinct() for branch in branches]
-
-
-def _report_scope(
-    user: User, scope: str, manager: User | None, period: Period
-) -> figures.ReportScope:
-    """The count sheet's scope as a report scope (same households as scope_households)."""
-    start, end = period
-    if manager is not None:
-        return figures.ReportScope(
-            organisation_id=user.organisation_id, manager_id=manager.id, start=start, end=end
-        )
-    if scope == "organisation" and user.role == roles.ADMIN:
-        return figures.ReportScope(organisation_id=user.organisation_id, start=start, end=end)
-    if scope == "team" and user.role == roles.TEAM_LEAD and user.team_id:
-        return figures.ReportScope(
-            organisation_id=user.organisation_id, team_id=user.team_id, start=start, end=end
-        )
-    # "mine" (and anybody without case data, who has no households of their own)
-    return figures.ReportScope(
-        organisation_id=user.organisation_id, manager_id=user.id, start=start, end=end
-    )
-
-
-def age_band(person: Person, on: date) -> str:
+def age_band(person, on: date) -> str:
     if person.birth_year is None:
         return UNKNOWN_AGE
     month, day = person.birth_month or 7, person.birth_day or 1
@@ -212,209 +88,393 @@ def age_band(person: Person, on: date) -> str:
     return UNKNOWN_AGE
 
 
-def _band_label(band: str) -> str:
-    return _("unbekannt") if band == UNKNOWN_AGE else band
+def age_key(band: str) -> str:
+    return "unknown" if band == UNKNOWN_AGE else band.replace("–", "-")
 
 
-def compute(
-    user: User, period: Period, scope: str = "mine", manager: User | None = None
-) -> CountSheet:
-    """All figures of the count sheet; a fixed number of queries. With `manager` (for admins
-    and team leads) the figures of that manager's cases and networking contacts."""
-    if scope not in allowed_scopes(user):
-        scope = allowed_scopes(user)[0]
-    start, end = period
-    if manager is not None and manager.id in {m.id for m in reportable_managers(user)}:
-        households = (
-            select(Household.id)
-            .where(
-                Household.organisation_id == user.organisation_id,
-                Household.manager_id == manager.id,
+def figure_keys() -> set[str]:
+    """Every figure a layout may name (besides the topic rows)."""
+    keys = [
+        f"{kind}.{k}" for kind in ("households", "persons") for k in ("total", "single", "family")
+    ]
+    keys += [f"persons.status.{code}" for code in RESIDENCE_STATUS]
+    keys += [f"persons.prospect.{code}" for code in PROSPECTS]
+    keys += [f"persons.sex.{code}" for code in SEX]
+    keys += [f"persons.age.{age_key(band)}" for *_, band in AGE_BANDS]
+    keys += [f"persons.age.{age_key(UNKNOWN_AGE)}", "contacts.total", "contacts.no_topic"]
+    keys += [f"contacts.setting.{code}" for code in SETTING_KEYS]
+    keys += ["plans.started", "plans.updated", "plans.closed"]
+    for outcome in GOAL_OUTCOMES:
+        keys += [f"goals.{outcome}"] + [f"goals.{outcome}.{code}" for code in plan_choices.FIELDS]
+    for kind, codes in (
+        ("referrals", plan_choices.SERVICES),
+        ("networking", plan_choices.NETWORK_GROUPS),
+    ):
+        keys += [f"{kind}.total"] + [f"{kind}.{code}" for code in codes]
+    return set(keys)
+
+
+def topic_key(topic_id: int) -> str:
+    return f"contacts.topic.{topic_id}"
+
+
+# --- whose sheets ------------------------------------------------------------------------------
+def sheet_managers(user: User, period: Period) -> list[User]:
+    """The managers whose sheets `user` may see: an admin those of the organisation, a team
+    lead those of the team, a manager only their own. Besides the counselling roles, anybody
+    of that scope who wrote a contact in the period has a sheet (e.g. a manager who has since
+    left), so that the sum sheet misses no contact."""
+    if user.role not in (roles.ADMIN, roles.TEAM_LEAD):
+        return [user] if user.role == roles.MANAGER else []
+    t0, t1 = figures.local_bounds(*period)
+    authors = select(Contact.author_id).where(
+        Contact.occurred_at >= t0, Contact.occurred_at < t1, Contact.deleted_at.is_(None)
+    )
+    stmt = select(User).where(
+        User.organisation_id == user.organisation_id,
+        or_(
+            User.role.in_(SHEET_ROLES) & User.is_active_account.is_(True),
+            User.id.in_(authors),
+        ),
+    )
+    if user.role == roles.TEAM_LEAD:
+        stmt = stmt.where(User.team_id == user.team_id)
+    return list(db.session.scalars(stmt.order_by(User.display_name, User.id)))
+
+
+# --- the figures -------------------------------------------------------------------------------
+def manager_figures(organisation_id: int, authors: list[int], period: Period) -> dict[int, Counter]:
+    """Per author id every figure of the count sheet (figure key -> count); a fixed number of
+    queries however many authors."""
+    result: dict[int, Counter] = {author: Counter() for author in authors}
+    if not authors:
+        return result
+    for source in (_contact_figures, _record_figures):
+        for author, counts in source(organisation_id, authors, period):
+            result[author] += counts
+    return result
+
+
+REACH_KEYS = ("persons.", "households.")
+
+
+def reach_figures(
+    scope: figures.ReportScope, authors: list[int], period: Period, *, together: bool = False
+) -> Iterable[tuple[int, Counter]]:
+    """(author, figures) of the persons and households reached by the dashboard's rule
+    (figures.persons_reached_by / households_reached_by), per author; `together`: once for
+    all the authors (author 0), each person and household counted once."""
+    persons = figures.persons_reached_by(scope, authors).subquery()
+    households = figures.households_reached_by(scope, authors).subquery()
+    if together:
+        persons, households = (
+            select(
+                literal(0).label("author_id"), rows.c[key], func.max(rows.c.single).label("single")
             )
-            .scalar_subquery()
+            .group_by(rows.c[key])
+            .subquery()
+            for rows, key in ((persons, "person_id"), (households, "household_id"))
         )
-        users = select(User.id).where(User.id == manager.id).scalar_subquery()
-        scope = "manager"
-    else:
-        manager = None
-        households = scope_households(user, scope).scalar_subquery()
-        users = scope_users(user, scope).scalar_subquery()
-    reached_ids = union(*reached_sources(period)).subquery()
-    persons = db.session.execute(
-        select(
-            Person.household_id, Person.sex, Person.birth_year, Person.birth_month, Person.birth_day
+    person = (
+        Person.sex,
+        Person.residence_status,
+        Person.prospect,
+        Person.birth_year,
+        Person.birth_month,
+        Person.birth_day,
+    )
+    for author, single, sex, status, prospect, *birth, n in db.session.execute(
+        select(persons.c.author_id, persons.c.single, *person, func.count())
+        .join(Person, Person.id == persons.c.person_id)
+        .group_by(persons.c.author_id, persons.c.single, *person)
+    ):
+        band = age_key(age_band(_Born(*birth), period[1]))
+        yield (
+            author,
+            Counter(
+                {
+                    "persons.total": n,
+                    "persons.single" if single else "persons.family": n,
+                    f"persons.sex.{sex}": n,
+                    f"persons.status.{status}": n,
+                    f"persons.prospect.{prospect}": n,
+                    f"persons.age.{band}": n,
+                }
+            ),
         )
-        .where(Person.household_id.in_(households))
-        .where(Person.household_id.in_(select(reached_ids.c[0])))
-    ).all()
-    sheet = CountSheet(period, scope, manager=manager.display_name if manager else "")
+    for author, single, n in db.session.execute(
+        select(households.c.author_id, households.c.single, func.count()).group_by(
+            households.c.author_id, households.c.single
+        )
+    ):
+        kind = "households.single" if single else "households.family"
+        yield author, Counter({"households.total": n, kind: n})
 
-    size = Counter(p.household_id for p in persons)
-    singles = sum(1 for n in size.values() if n == 1)
-    sheet.sections.append(
-        Section(
-            _("Erreichte Haushalte"),
-            [
-                (_("Haushalte insgesamt"), len(size)),
-                (_("Einzelpersonen"), singles),
-                (_("Familien"), len(size) - singles),
-            ],
+
+def _scope(organisation_id: int, period: Period) -> figures.ReportScope:
+    return figures.ReportScope(organisation_id=organisation_id, start=period[0], end=period[1])
+
+
+def _contact_figures(
+    organisation_id: int, authors: list[int], period: Period
+) -> Iterable[tuple[int, Counter]]:
+    """(author, figures) drawn from the authors' contacts of the period: the persons and
+    households reached (reach_figures), contacts by setting and topic."""
+    scope = _scope(organisation_id, period)
+    yield from reach_figures(scope, authors, period)
+    setting_of = {code: key for key, codes in SETTING_KEYS.items() for code in codes}
+    for author, setting, n in db.session.execute(
+        figures.authored(scope, authors, Contact.setting, func.count()).group_by(
+            Contact.author_id, Contact.setting
+        )
+    ):
+        yield (
+            author,
+            Counter({"contacts.total": n, f"contacts.setting.{setting_of.get(setting)}": n}),
+        )
+    for author, topic, n in db.session.execute(
+        figures.authored(scope, authors, contact_topic_link.c.topic_id, func.count())
+        .join(contact_topic_link, contact_topic_link.c.contact_id == Contact.id)
+        .group_by(Contact.author_id, contact_topic_link.c.topic_id)
+    ):
+        yield author, Counter({topic_key(topic): n})
+    for author, n in db.session.execute(
+        figures.authored(scope, authors, func.count())
+        .where(
+            ~select(contact_topic_link.c.contact_id)
+            .where(contact_topic_link.c.contact_id == Contact.id)
+            .exists()
+        )
+        .group_by(Contact.author_id)
+    ):
+        yield author, Counter({"contacts.no_topic": n})
+
+
+@dataclass(frozen=True)
+class _Born:
+    birth_year: int | None
+    birth_month: int | None
+    birth_day: int | None
+
+
+def _record_figures(
+    organisation_id: int, authors: list[int], period: Period
+) -> Iterable[tuple[int, Counter]]:
+    """(author, figures) of plans, goals, referrals and networking contacts, attributed to
+    whoever recorded them; one query per kind for all authors."""
+    start, end = period
+    plans = (
+        select(IntegrationPlan)
+        .join(Household, Household.id == IntegrationPlan.household_id)
+        .where(Household.organisation_id == organisation_id)
+    )
+    # drawn up: the plan's creator; closed: also the creator (who closed it is not recorded)
+    for author, started, closed in db.session.execute(
+        plans.with_only_columns(
+            IntegrationPlan.created_by_id,
+            func.count(IntegrationPlan.id).filter(IntegrationPlan.started_on.between(start, end)),
+            func.count(IntegrationPlan.id).filter(IntegrationPlan.closed_on.between(start, end)),
+        )
+        .where(IntegrationPlan.created_by_id.in_(authors))
+        .group_by(IntegrationPlan.created_by_id)
+    ):
+        yield author, Counter({"plans.started": started, "plans.closed": closed})
+    # updated: a later version agreed or a review held by the author (each plan once)
+    versions = (
+        plans.with_only_columns(
+            PlanVersion.recorded_by_id.label("author"), IntegrationPlan.id.label("plan")
+        )
+        .join(PlanVersion, PlanVersion.plan_id == IntegrationPlan.id)
+        .where(PlanVersion.version > 1, PlanVersion.agreed_on.between(start, end))
+    )
+    reviews = (
+        plans.with_only_columns(
+            PlanReview.reviewed_by_id.label("author"), IntegrationPlan.id.label("plan")
+        )
+        .join(PlanReview, PlanReview.plan_id == IntegrationPlan.id)
+        .where(PlanReview.reviewed_on.between(start, end))
+    )
+    updated = versions.union(reviews).subquery()
+    for author, n in db.session.execute(
+        select(updated.c.author, func.count())
+        .where(updated.c.author.in_(authors))
+        .group_by(updated.c.author)
+    ):
+        yield author, Counter({"plans.updated": n})
+    yield from _goal_figures(plans, authors, period)
+    referrals = (
+        select(Referral.recorded_by_id, Referral.service)
+        .join(Household, Household.id == Referral.household_id)
+        .where(
+            Household.organisation_id == organisation_id, Referral.referred_on.between(start, end)
         )
     )
-    by_sex = Counter(p.sex for p in persons)
-    by_band = Counter(age_band(p, end) for p in persons)
-    by_sex_band = Counter((p.sex, age_band(p, end)) for p in persons)
-    rows = [(_("Personen insgesamt"), len(persons))]
-    rows += [
-        (_("Geschlecht: %(sex)s", sex=label), by_sex.get(code, 0)) for code, label in SEX.items()
-    ]
-    bands = [label for *_limits, label in AGE_BANDS] + [UNKNOWN_AGE]
-    rows += [(_("Alter %(band)s", band=_band_label(band)), by_band.get(band, 0)) for band in bands]
-    rows += [
-        (f"{SEX[code]}, {_band_label(band)}", by_sex_band.get((code, band), 0))
-        for code in SEX
-        for band in bands
-    ]
-    sheet.sections.append(Section(_("Erreichte Personen"), rows))
-
-    # The same figure functions as the dashboard (app/reports/figures.py).
-    report_scope = _report_scope(user, scope, manager, period)
-    by_setting = figures.contacts_by_setting(report_scope)
-    sheet.sections.append(
-        Section(
-            _("Beratungskontakte nach Art"),
-            [(_("Kontakte insgesamt"), by_setting.total)]
-            + [(label, by_setting.get(code)) for code, label in contact_choices.SETTINGS.items()],
-        )
+    networking = select(NetworkingContact.user_id, NetworkingContact.group).where(
+        NetworkingContact.organisation_id == organisation_id,
+        NetworkingContact.contacted_on.between(start, end),
     )
-    by_topic = {t.topic_id: t.count for t in figures.contacts_by_topic(report_scope)}
-    sheet.sections.append(
-        Section(
-            _("Beratungskontakte nach Thema"),
-            [(topic.label, by_topic.get(topic.id, 0)) for topic in all_topics()],
-        )
-    )
+    for kind, stmt in (("referrals", referrals), ("networking", networking)):
+        who, code = stmt.selected_columns
+        for author, value, n in db.session.execute(
+            stmt.add_columns(func.count()).where(who.in_(authors)).group_by(who, code)
+        ):
+            yield author, Counter({f"{kind}.total": n, f"{kind}.{value}": n})
 
-    t0, t1 = _bounds(period)
-    plans = db.session.execute(
-        select(
-            IntegrationPlan.started_on, IntegrationPlan.closed_on, IntegrationPlan.updated_at
-        ).where(IntegrationPlan.household_id.in_(households))
-    ).all()
-    started = sum(1 for p in plans if start <= p.started_on <= end)
-    closed = sum(1 for p in plans if p.closed_on and start <= p.closed_on <= end)
-    updated = sum(1 for p in plans if p.started_on < start and t0 <= p.updated_at < t1)
-    sheet.sections.append(
-        Section(
-            _("Integrationspläne"),
-            [
-                (_("begonnen"), started),
-                (_("fortgeschrieben"), updated),
-                (_("abgeschlossen"), closed),
-            ],
-        )
-    )
 
-    # A goal counts once, with its last final status reached in the period.
+def _goal_figures(plans, authors: list[int], period: Period) -> Iterable[tuple[int, Counter]]:
+    """A goal counts once, with its last final status reached in the period, for whoever
+    set that status."""
     changes = db.session.execute(
-        select(GoalStatusChange.goal_id, GoalStatusChange.to_status, Goal.field)
-        .join(Goal, Goal.id == GoalStatusChange.goal_id)
-        .join(IntegrationPlan, IntegrationPlan.id == Goal.plan_id)
-        .where(IntegrationPlan.household_id.in_(households))
-        .where(GoalStatusChange.changed_on.between(start, end))
+        plans.with_only_columns(
+            GoalStatusChange.goal_id,
+            GoalStatusChange.to_status,
+            GoalStatusChange.changed_by_id,
+            Goal.field,
+        )
+        .join(Goal, Goal.plan_id == IntegrationPlan.id)
+        .join(GoalStatusChange, GoalStatusChange.goal_id == Goal.id)
+        .where(GoalStatusChange.changed_on.between(*period))
         .order_by(GoalStatusChange.changed_on, GoalStatusChange.id)
     ).all()
-    last: dict[int, tuple[str, str]] = {}
-    for change in changes:
-        if change.to_status in plan_choices.FINAL_GOAL_STATUS:
-            last[change.goal_id] = (change.to_status, change.field)
+    last: dict[int, tuple[str, int | None, str]] = {}
+    for goal_id, status, author, field_code in changes:
+        if status in plan_choices.FINAL_GOAL_STATUS:
+            last[goal_id] = (status, author, field_code)
         else:
-            last.pop(change.goal_id, None)
-    goal_counts: dict[str, Counter] = defaultdict(Counter)
-    for status, field_code in last.values():
-        goal_counts[status][field_code] += 1
-    rows = []
-    for code, label in plan_choices.FIELDS.items():
-        rows.append((_("%(field)s: erreicht", field=label), goal_counts["achieved"][code]))
-        rows.append(
-            (_("%(field)s: nicht erreicht", field=label), goal_counts["not_achieved"][code])
-        )
-    sheet.sections.append(Section(_("Ziele nach Handlungsfeld"), rows))
+            last.pop(goal_id, None)
+    wanted = set(authors)
+    for status, author, field_code in last.values():
+        if author in wanted:
+            yield author, Counter({f"goals.{status}": 1, f"goals.{status}.{field_code}": 1})
 
-    referrals = Counter(
-        db.session.scalars(
-            select(Referral.service)
-            .where(Referral.household_id.in_(households))
-            .where(Referral.referred_on.between(start, end))
-        )
-    )
-    sheet.sections.append(
-        Section(
-            _("Verweisungen an Regeldienste"),
-            [(label, referrals.get(code, 0)) for code, label in plan_choices.SERVICES.items()],
-        )
-    )
 
-    networking = Counter(
-        db.session.scalars(
-            select(NetworkingContact.group)
-            .where(NetworkingContact.user_id.in_(users))
-            .where(NetworkingContact.organisation_id == user.organisation_id)
-            .where(NetworkingContact.contacted_on.between(start, end))
-        )
-    )
-    sheet.sections.append(
-        Section(
-            _("Netzwerkkontakte"),
-            [
-                (str(label), networking.get(code, 0))
-                for code, label in plan_choices.NETWORK_GROUPS.items()
-            ],
-        )
-    )
+# --- the sheet ---------------------------------------------------------------------------------
+@dataclass
+class SheetRow:
+    key: str
+    number: int  # the row's order in the layout (the state's line number)
+    label: str
+    value: int | None  # None for a heading
 
-    closed_reasons = Counter(
-        db.session.scalars(
-            select(Household.closed_reason)
-            .where(Household.id.in_(households))
-            .where(Household.closed_on.between(start, end))
-        )
-    )
-    sheet.sections.append(
-        Section(
-            _("Abgeschlossene Fälle nach Grund"),
-            [(label, closed_reasons.get(code, 0)) for code, label in CLOSE_REASONS.items()],
-        )
-    )
+
+@dataclass
+class CountSheet:
+    period: Period
+    title: str  # the manager's name, or what the sum covers
+    values: Counter = field(default_factory=Counter)
+    rows: list[SheetRow] = field(default_factory=list)
+
+    def figure(self, key: str) -> int:
+        return self.values.get(key, 0)
+
+    def labelled(self) -> dict[str, int]:
+        """label -> value of the figure rows (for reading a sheet as a person would)."""
+        return {r.label: r.value for r in self.rows if r.value is not None}
+
+
+def build(period: Period, title: str, values: Counter, topics: list | None = None) -> CountSheet:
+    """The sheet in the layout's order and wording (the interface language); `topics` (the
+    catalogue) saves reading it again for each sheet of a batch."""
+    topics = all_topics() if topics is None else topics
+    locale = current_locale()
+    sheet = CountSheet(period, title, values)
+    for row in layout.current_layout(figure_keys()):
+        label = row.label(locale)
+        if row.key == layout.TOPIC_ROW:
+            for topic in topics:
+                key = topic_key(topic.id)
+                if topic.active or values.get(key):
+                    name = label.replace("{topic}", topic.label)
+                    sheet.rows.append(SheetRow(key, row.order, name, values.get(key, 0)))
+        else:
+            value = None if row.heading else values.get(row.key, 0)
+            sheet.rows.append(SheetRow(row.key, row.order, label, value))
     return sheet
 
 
-def table_rows(sheet: CountSheet) -> list[list[str | int]]:
+def sum_title(user: User) -> str:
+    team = user.team if user.role == roles.TEAM_LEAD else None
+    return _("Summe %(name)s", name=(team or user.organisation).name)
+
+
+@dataclass
+class Batch:
+    managers: list[CountSheet]
+    total: CountSheet
+
+
+def batch(user: User, period: Period) -> Batch:
+    """Every sheet `user` may see for the period and their sum: contacts, plans, referrals
+    and networking contacts add up; persons and households reached count once however many
+    managers met them — the dashboard's figure."""
+    managers = sheet_managers(user, period)
+    ids = [m.id for m in managers]
+    values = manager_figures(user.organisation_id, ids, period)
+    topics = all_topics()
+    sheets = [build(period, m.display_name, values[m.id], topics) for m in managers]
+    summed = sum((values[m.id] for m in managers), Counter())
+    total = Counter({k: v for k, v in summed.items() if not k.startswith(REACH_KEYS)})
+    if ids:
+        scope = _scope(user.organisation_id, period)
+        for _nobody, counts in reach_figures(scope, ids, period, together=True):
+            total += counts
+    return Batch(sheets, build(period, sum_title(user), total, topics))
+
+
+def one(user: User, period: Period, manager: User) -> CountSheet:
+    """One manager's sheet (the caller checked that `user` may see it)."""
+    values = manager_figures(user.organisation_id, [manager.id], period)[manager.id]
+    return build(period, manager.display_name, values)
+
+
+# --- files -------------------------------------------------------------------------------------
+def table_rows(sheet: CountSheet) -> list[list[str | int | None]]:
     period = f"{local_date(sheet.period[0])}–{local_date(sheet.period[1])}"
-    rows: list[list[str | int]] = [
-        [_("Zeitraum"), period, ""],
-        [_("Bereich"), str(SCOPES.get(sheet.scope, sheet.scope)), sheet.manager],
-        [_("Abschnitt"), _("Merkmal"), _("Anzahl")],
+    rows: list[list[str | int | None]] = [
+        [_("Auswertung Zeitraum"), period, None],
+        [_("Integrationsmanager:in"), sheet.title, None],
+        [_("Nr."), _("Merkmal"), _("Anzahl")],
     ]
-    for section in sheet.sections:
-        rows += [[section.title, label, value] for label, value in section.rows]
+    rows += [[r.number, r.label, r.value] for r in sheet.rows]
     return rows
 
 
-def to_xlsx(sheet: CountSheet) -> bytes:
-    from openpyxl import Workbook
+def _worksheet(ws, sheet: CountSheet) -> None:
     from openpyxl.styles import Font
 
-    workbook = Workbook()
-    ws = workbook.active
-    ws.title = _("Zählbogen")
     for row in table_rows(sheet):
         ws.append(row)
+    bold = Font(bold=True)
     for cell in ws[3]:
-        cell.font = Font(bold=True)
-    ws.column_dimensions["A"].width = 34
-    ws.column_dimensions["B"].width = 52
+        cell.font = bold
+    for index, row in enumerate(sheet.rows, start=4):
+        if row.value is None:
+            ws.cell(index, 2).font = bold
+    ws.column_dimensions["A"].width = 8
+    ws.column_dimensions["B"].width = 60
     ws.column_dimensions["C"].width = 10
+
+
+def sheet_name(title: str, taken: set[str]) -> str:
+    """An Excel sheet name: at most 31 characters, none of []:*?/\\, unique in the file."""
+    clean = "".join("_" if c in "[]:*?/\\" else c for c in title).strip("'") or "-"
+    name, n = clean[:31], 2
+    while name.lower() in taken:
+        suffix = f" ({n})"
+        name, n = clean[: 31 - len(suffix)] + suffix, n + 1
+    taken.add(name.lower())
+    return name
+
+
+def to_xlsx(sheets: list[CountSheet]) -> bytes:
+    """One workbook, a worksheet per sheet in the given order."""
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    taken: set[str] = set()
+    for sheet in sheets:
+        _worksheet(workbook.create_sheet(sheet_name(sheet.title, taken)), sheet)
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

@@ -126,11 +126,10 @@ class CountSheetForm(Form):
     )
     date_from = GermanDateField(_l("Von"))
     date_to = GermanDateField(_l("Bis"))
-    scope = Select(
-        _l("Bereich"),
-        choices=[("mine", _l("meine Fälle")), ("organisation", _l("ganzer Träger"))],
+    # the choices depend on the period: checked by the route against the managers it may show
+    manager_id = Select(
+        _l("Integrationsmanager:in"), coerce=int, default=0, choices=[], validate_choice=False
     )
-    manager_id = Select(_l("Einzelne:r Integrationsmanager:in"), coerce=int, default=0)
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:

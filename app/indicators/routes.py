@@ -13,9 +13,10 @@ from flask_login import current_user
 from sqlalchemy import select
 
 from app.access import admin_required, case_data_required, person_or_404
+from app.accounts import roles
 from app.audit.services import record
 from app.extensions import db, htmx
-from app.indicators import countsheet, services
+from app.indicators import countsheet, countsheet_check, countsheet_layout, services
 from app.indicators.catalogue import GROUP_LABELS, TOPIC_GROUPS
 from app.indicators.forms import (
     CountSheetForm,
@@ -318,33 +319,75 @@ def retire_option(option_id: int):
 
 
 # --- count sheet -----------------------------------------------------------------------------
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@bp.errorhandler(countsheet_layout.LayoutError)
+def broken_layout(error: countsheet_layout.LayoutError):
+    """An admin's edit broke the layout file: say so plainly instead of a bare error 500."""
+    return render_template("indicators/count_sheet_layout_error.html", error=error), 500
+
+
 def _count_sheet_request():
+    """The filter form, the period and the managers the user may see (the chosen one or, with
+    none chosen, all of them; a manager only ever themselves)."""
     form = CountSheetForm(request.args)
-    allowed = countsheet.allowed_scopes(current_user)
-    form.scope.choices = [(s, countsheet.SCOPES[s]) for s in allowed]
-    if form.scope.data not in allowed:
-        form.scope.data = allowed[0]
-    managers = countsheet.reportable_managers(current_user)
-    form.manager_id.choices = [(0, _("— alle im Bereich —"))] + [
-        (m.id, m.display_name) for m in managers
-    ]
-    if form.manager_id.data not in {0, *(m.id for m in managers)}:
-        form.manager_id.data = 0
     period = countsheet.default_period(today())
     if form.validate():
         period = (
             countsheet.period_from(form.year.data, form.date_from.data, form.date_to.data) or period
         )
-    manager = next((m for m in managers if m.id == form.manager_id.data), None)
-    return form, period, form.scope.data, manager
+    managers = countsheet.sheet_managers(current_user, period)
+    if current_user.role in (roles.ADMIN, roles.TEAM_LEAD):
+        form.manager_id.choices = [(0, countsheet.sum_title(current_user))] + [
+            (m.id, m.display_name) for m in managers
+        ]
+    else:
+        form.manager_id.choices = []
+    chosen = next((m for m in managers if m.id == form.manager_id.data), None)
+    if chosen is None:
+        form.manager_id.data = 0
+    if current_user.role == roles.MANAGER:
+        chosen = current_user
+    return form, period, managers, chosen
+
+
+def _sheet(period, chosen) -> countsheet.CountSheet:
+    if chosen is not None:
+        return countsheet.one(current_user, period, chosen)
+    return countsheet.batch(current_user, period).total
+
+
+def _download(body: bytes | str, name: str, mimetype: str):
+    return (
+        body,
+        200,
+        {"Content-Type": mimetype, "Content-Disposition": f'attachment; filename="{name}"'},
+    )
+
+
+def _file_stem(period) -> str:
+    return f"auswertung-zeitraum-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}"
 
 
 @bp.get("/reports/count-sheet")
 @case_data_required
 def count_sheet():
-    form, period, scope, manager = _count_sheet_request()
-    sheet = countsheet.compute(current_user, period, scope, manager)
-    return render_template("indicators/count_sheet.html", form=form, sheet=sheet)
+    form, period, managers, chosen = _count_sheet_request()
+    sheet = _sheet(period, chosen)
+    query = {
+        "date_from": period[0].isoformat(),
+        "date_to": period[1].isoformat(),
+        "manager_id": chosen.id if chosen and current_user.role != roles.MANAGER else 0,
+    }
+    return render_template(
+        "indicators/count_sheet.html",
+        form=form,
+        sheet=sheet,
+        q=query,
+        batch_size=len(managers),
+        lead=current_user.role in (roles.ADMIN, roles.TEAM_LEAD),
+    )
 
 
 @bp.get("/reports/count-sheet.<fmt>")
@@ -352,32 +395,46 @@ def count_sheet():
 def count_sheet_download(fmt: str):
     if fmt not in ("csv", "xlsx"):
         abort(404)
-    _, period, scope, manager = _count_sheet_request()
-    sheet = countsheet.compute(current_user, period, scope, manager)
-    detail = f"{fmt} {sheet.scope}" + (f" user {manager.id}" if manager else "")
+    _, period, _managers, chosen = _count_sheet_request()
+    sheet = _sheet(period, chosen)
+    detail = f"{fmt} " + (f"user {chosen.id}" if chosen else "sum")
     record("export", "count_sheet", None, detail)
     db.session.commit()
-    name = f"zaehlbogen-{period[0]:%Y%m%d}-{period[1]:%Y%m%d}"
     if fmt == "csv":
         buffer = io.StringIO()
-        writer = csv.writer(buffer, delimiter=";")
-        writer.writerows(countsheet.table_rows(sheet))
+        csv.writer(buffer, delimiter=";").writerows(countsheet.table_rows(sheet))
         body = "\ufeff" + buffer.getvalue()
-        mimetype = "text/csv; charset=utf-8"
-        return (
-            body,
-            200,
-            {
-                "Content-Type": mimetype,
-                "Content-Disposition": f'attachment; filename="{name}.csv"',
-            },
-        )
-    body = countsheet.to_xlsx(sheet)
-    return (
-        body,
-        200,
-        {
-            "Content-Type": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "Content-Disposition": f'attachment; filename="{name}.xlsx"',
-        },
+        return _download(body, f"{_file_stem(period)}.csv", "text/csv; charset=utf-8")
+    return _download(countsheet.to_xlsx([sheet]), f"{_file_stem(period)}.xlsx", XLSX)
+
+
+@bp.get("/reports/count-sheet/all.xlsx")
+@case_data_required
+def count_sheet_batch():
+    """Every sheet the user may see in one workbook, a worksheet per manager and the sum (a
+    manager gets their own sheet only)."""
+    _, period, _managers, _chosen = _count_sheet_request()
+    if current_user.role == roles.MANAGER:
+        sheets = [countsheet.one(current_user, period, current_user)]
+    else:
+        found = countsheet.batch(current_user, period)
+        sheets = [*found.managers, found.total]
+    record("export", "count_sheet", None, f"xlsx batch {len(sheets)} sheets")
+    db.session.commit()
+    name = f"{_file_stem(period)}-alle.xlsx"
+    return _download(countsheet.to_xlsx(sheets), name, XLSX)
+
+
+@bp.get("/reports/count-sheet/check")
+@case_data_required
+def count_sheet_check():
+    form, period, managers, chosen = _count_sheet_request()
+    authors = [chosen] if chosen is not None else managers
+    found = countsheet_check.check(current_user, period, authors, today())
+    return render_template(
+        "indicators/count_sheet_check.html",
+        form=form,
+        period=period,
+        check=found,
+        lead=current_user.role in (roles.ADMIN, roles.TEAM_LEAD),
     )

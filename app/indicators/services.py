@@ -469,6 +469,40 @@ class WorkItem:
     extended: bool = False
 
 
+def required_rows(persons: Sequence[Person], on: date) -> dict[int, list]:
+    """Per person the sheet rows of the required (not restricted) indicators as of `on`, for
+    the worklist and the count sheet's check page. A fixed number of queries."""
+    ids = list({p.household_id for p in persons})
+    indicators = [i for i in catalogue() if i.required and not i.restricted]
+    values = list(
+        db.session.scalars(
+            select(IndicatorValue).where(
+                IndicatorValue.household_id.in_(ids),
+                IndicatorValue.indicator_id.in_([i.id for i in indicators]),
+            )
+        )
+    )
+    reviews = list(
+        db.session.scalars(select(IndicatorReview).where(IndicatorReview.household_id.in_(ids)))
+    )
+    values_by_household: dict[int, list[IndicatorValue]] = defaultdict(list)
+    for v in values:
+        values_by_household[v.household_id].append(v)
+    reviews_by_household: dict[int, list[IndicatorReview]] = defaultdict(list)
+    for r in reviews:
+        reviews_by_household[r.household_id].append(r)
+    result = {}
+    for person in persons:
+        own = [
+            v for v in values_by_household[person.household_id] if v.person_id in (None, person.id)
+        ]
+        own_reviews = [
+            r for r in reviews_by_household[person.household_id] if r.person_id in (None, person.id)
+        ]
+        result[person.id] = build_rows(indicators, person, own, own_reviews, on)
+    return result
+
+
 def worklist(user: User, on: date) -> list[WorkItem]:
     """Persons of the user's active households with missing or stale required indicators, or
     whose counselling period ends within three months. A fixed number of queries."""
@@ -491,18 +525,6 @@ def worklist(user: User, on: date) -> list[WorkItem]:
             .order_by(Person.family_name)
         )
     )
-    indicators = [i for i in catalogue() if i.required and not i.restricted]
-    values = list(
-        db.session.scalars(
-            select(IndicatorValue).where(
-                IndicatorValue.household_id.in_(ids),
-                IndicatorValue.indicator_id.in_([i.id for i in indicators]),
-            )
-        )
-    )
-    reviews = list(
-        db.session.scalars(select(IndicatorReview).where(IndicatorReview.household_id.in_(ids)))
-    )
     extended = set(
         db.session.scalars(
             select(CounsellingExtension.household_id).where(
@@ -511,21 +533,12 @@ def worklist(user: User, on: date) -> list[WorkItem]:
         )
     )
     by_household = {h.id: h for h in households}
-    values_by_household: dict[int, list[IndicatorValue]] = defaultdict(list)
-    for v in values:
-        values_by_household[v.household_id].append(v)
-    reviews_by_household: dict[int, list[IndicatorReview]] = defaultdict(list)
-    for r in reviews:
-        reviews_by_household[r.household_id].append(r)
+    rows_by_person = required_rows(persons, on)
     warn_until = add_months(on, WARN_MONTHS)
     items = []
     for person in persons:
         household = by_household[person.household_id]
-        own = [v for v in values_by_household[household.id] if v.person_id in (None, person.id)]
-        own_reviews = [
-            r for r in reviews_by_household[household.id] if r.person_id in (None, person.id)
-        ]
-        rows = build_rows(indicators, person, own, own_reviews, on)
+        rows = rows_by_person[person.id]
         item = WorkItem(
             person=person,
             missing=[r.indicator for r in rows if r.missing],

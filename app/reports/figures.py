@@ -18,6 +18,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from decimal import Decimal
 
 from sqlalchemy import (
+    ColumnElement,
     Integer,
     Select,
     Table,
@@ -36,7 +37,7 @@ from sqlalchemy.sql.expression import FunctionElement
 from app.accounts import roles
 from app.accounts.models import User
 from app.contacts import choices as contact_choices
-from app.contacts.models import Contact, Task, Topic, contact_topic_link
+from app.contacts.models import Contact, Task, Topic, contact_participant, contact_topic_link
 from app.extensions import db
 from app.households.models import Household, Person
 from app.households.rules import ASYLUM_WAIT_MONTHS, add_months, eligibility_clause, eligible_from
@@ -52,12 +53,17 @@ COUNSELLING_ROLES = (roles.MANAGER, roles.TEAM_LEAD)
 @dataclass(frozen=True, kw_only=True)
 class ReportScope:
     """Whose figures for which period: an organisation, optionally narrowed to a team, a
-    municipality or one manager's cases; `start` and `end` are inclusive local dates."""
+    municipality or one manager's cases; `start` and `end` are inclusive local dates.
+
+    `author_id` narrows the contact figures to the contacts that user wrote (the state's
+    count sheet is per manager by authorship, whoever's case it is now). The rollups do not
+    know authors, so such a scope counts from the contacts themselves."""
 
     organisation_id: int
     team_id: int | None = None
     municipality_id: int | None = None
     manager_id: int | None = None
+    author_id: int | None = None
     start: date
     end: date
 
@@ -121,6 +127,8 @@ def contacts_in_ranges(scope: ReportScope, ranges: list[tuple[date, date]], *col
             Contact.deleted_at.is_(None),
         )
     )
+    if scope.author_id is not None:
+        stmt = stmt.where(Contact.author_id == scope.author_id)
     return scoped(stmt, scope)
 
 
@@ -170,14 +178,66 @@ def _in_contact(table: Table, key: str, scope: ReportScope) -> Select:
     )
 
 
+# "Reached" (in contact) has ONE definition, shared by the dashboard and the count sheet: a
+# person who took part in a (not deleted) contact on a local day of the period, a household
+# with such a contact; "single" = the (person's) household has one member today. The dashboard
+# reads it from the rollups, an author's scope from the contacts (the rollups know no authors);
+# tests/test_count_sheet.py checks that both give the same.
 def persons_in_contact(scope: ReportScope) -> Select:
     """(person_id, single): the persons who took part in a contact of the period."""
+    if scope.author_id is not None:
+        rows = persons_reached_by(scope, [scope.author_id]).subquery()
+        return select(rows.c.person_id, rows.c.single)
     return _in_contact(rollups.participant_rollup, "person_id", scope)
 
 
 def households_in_contact(scope: ReportScope) -> Select:
     """(household_id, single): the households with a contact in the period."""
+    if scope.author_id is not None:
+        rows = households_reached_by(scope, [scope.author_id]).subquery()
+        return select(rows.c.household_id, rows.c.single)
     return _in_contact(rollups.household_rollup, "household_id", scope)
+
+
+def authored(scope: ReportScope, author_ids: list[int], *columns) -> Select:
+    """select(author_id, columns) over the scope's contacts of the period that the given
+    users wrote."""
+    return contacts_in_period(scope, Contact.author_id.label("author_id"), *columns).where(
+        Contact.author_id.in_(author_ids)
+    )
+
+
+def persons_reached_by(scope: ReportScope, author_ids: list[int]) -> Select:
+    """(author_id, person_id, single): per author the persons who took part in a contact
+    that author wrote in the period."""
+    contacts = authored(scope, author_ids, Contact.id.label("id")).subquery()
+    sizes = household_sizes().subquery()
+    return (
+        select(contacts.c.author_id, contact_participant.c.person_id, _single(sizes))
+        .select_from(contact_participant)
+        .join(contacts, contacts.c.id == contact_participant.c.contact_id)
+        .join(Person, Person.id == contact_participant.c.person_id)
+        .outerjoin(sizes, sizes.c.household_id == Person.household_id)
+        .group_by(contacts.c.author_id, contact_participant.c.person_id)
+    )
+
+
+def households_reached_by(scope: ReportScope, author_ids: list[int]) -> Select:
+    """(author_id, household_id, single): per author the households of the contacts that
+    author wrote in the period."""
+    households = authored(scope, author_ids, Contact.household_id.label("household_id"))
+    households = households.distinct().subquery()
+    sizes = household_sizes().subquery()
+    return (
+        select(households.c.author_id, households.c.household_id, _single(sizes))
+        .outerjoin(sizes, sizes.c.household_id == households.c.household_id)
+        .group_by(households.c.author_id, households.c.household_id)
+    )
+
+
+def _single(sizes) -> ColumnElement:
+    """max(1 when the household of `sizes` (household_sizes) has one member, else 0)."""
+    return func.max(case((sizes.c.n == 1, 1), else_=0)).label("single")
 
 
 def period_counts(
@@ -191,6 +251,8 @@ def period_counts(
     the rollup `table`; the days of partly covered months are added or subtracted from the
     contacts (rollups.PeriodSplit), joined with `joins(year)` ((target, onclause) pairs for
     the days' year) and grouped by `raw_key`."""
+    if scope.author_id is not None:
+        return _raw_period_counts(scope, raw_key, joins)
     split = rollups.split_period(scope.start, scope.end)
     parts = []
     if split.rollup_months:
@@ -214,9 +276,30 @@ def period_counts(
         parts.append(raw.group_by(raw_key))
     if not parts:  # an empty period (start after end)
         return select(literal(None).label("key"), literal(0).label("n")).where(false())
+    return _summed(parts)
+
+
+def _summed(parts: list[Select]) -> Select:
     counted = (parts[0] if len(parts) == 1 else union_all(*parts)).subquery()
     total = func.sum(counted.c.n)
     return select(counted.c.key, total.label("n")).group_by(counted.c.key).having(total > 0)
+
+
+def _raw_period_counts(scope: ReportScope, raw_key, joins: Callable[[int], list]) -> Select:
+    """period_counts from the contacts alone (an author's scope), one part per calendar year
+    because `joins` take the year."""
+    parts = []
+    for year in range(scope.start.year, scope.end.year + 1):
+        first, last = max(scope.start, date(year, 1, 1)), min(scope.end, date(year, 12, 31))
+        raw = contacts_in_ranges(
+            scope, [(first, last)], raw_key.label("key"), func.count().label("n")
+        )
+        for target, onclause in joins(year):
+            raw = raw.join(target, onclause)
+        parts.append(raw.group_by(raw_key))
+    if not parts:
+        return select(literal(None).label("key"), literal(0).label("n")).where(false())
+    return _summed(parts)
 
 
 # --- 1. persons and households in contact ------------------------------------------------------
