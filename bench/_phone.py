@@ -168,7 +168,17 @@ class Phone:
         except OSError:
             answer = Answer(None, {}, "")
         seconds = time.monotonic() - start
-        self.ledger.samples.append(Sample(kind, label, answer.status, ok(answer), start, seconds))
+        self.ledger.samples.append(
+            Sample(
+                kind,
+                label,
+                answer.status,
+                ok(answer),
+                start,
+                seconds,
+                answer.headers.get("retry-after"),
+            )
+        )
         return answer
 
     def login(self, username: str, password: str) -> bool:
