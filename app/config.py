@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import secrets
 import time
+from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
 
@@ -20,27 +21,28 @@ def normalise_database_url(url: str) -> str:
 def _secret_key(instance_path: Path) -> str:
     if key := os.environ.get("SECRET_KEY"):
         return key
-    instance_path.mkdir(parents=True, exist_ok=True)
-    key_file = instance_path / "secret_key"
+    return private_file_value(instance_path / "secret_key", lambda: secrets.token_hex(32))
+
+
+def private_file_value(path: Path, make: Callable[[], str]) -> str:
+    """The value stored in `path`, created once with `make()` (secret key, set-up code).
+
+    O_EXCL: of several workers starting at once exactly one creates the file, and it is never
+    readable by others (mode 0600 from the start, not after a chmod); the others wait briefly
+    while it is still being written."""
+    path.parent.mkdir(parents=True, exist_ok=True)
     try:
-        # O_EXCL: of several workers starting at once exactly one creates the file, and it is
-        # never readable by others (mode 0600 from the start, not after a chmod).
-        fd = os.open(key_file, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
+        fd = os.open(path, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o600)
     except FileExistsError:
         pass
     else:
         with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_hex(32))
-    return _read_key(key_file)
-
-
-def _read_key(key_file: Path) -> str:
-    """The stored key; waits briefly while another worker is still writing it."""
+            handle.write(make())
     for _attempt in range(50):
-        if key := key_file.read_text().strip():
-            return key
+        if value := path.read_text().strip():
+            return value
         time.sleep(0.02)
-    raise RuntimeError(f"{key_file} is empty: delete it to generate a new secret key")
+    raise RuntimeError(f"{path} is empty: delete it to generate a new value")
 
 
 def _bool(name: str, default: bool) -> bool:

@@ -296,24 +296,28 @@ def count_rows(model) -> int:
     return db.session.execute(text(f'SELECT count(*) FROM "{model.__table__.name}"')).scalar_one()
 
 
+def given_consent(person_id: int):
+    """A consent to storing counselling data, as the contact features require (without consent
+    only the minimum is recorded)."""
+    from app.consent.models import ConsentRecord
+
+    return ConsentRecord(
+        person_id=person_id,
+        state="given",
+        effective_on=date(2020, 1, 1),
+        counselling=True,
+        form_version="2024-01",
+        language="de",
+        method="paper",
+    )
+
+
 @pytest.fixture
 def consented(county: County) -> County:
-    """Every person of the `county` world consented to storing counselling data, as the
-    contact features require (without consent only the minimum is recorded)."""
-    from app.consent.models import ConsentRecord
+    """Every person of the `county` world consented (`given_consent`)."""
     from app.households.models import Person
 
     for person in db.session.scalars(db.select(Person)):
-        db.session.add(
-            ConsentRecord(
-                person_id=person.id,
-                state="given",
-                effective_on=date(2020, 1, 1),
-                counselling=True,
-                form_version="2024-01",
-                language="de",
-                method="paper",
-            )
-        )
+        db.session.add(given_consent(person.id))
     db.session.commit()
     return county

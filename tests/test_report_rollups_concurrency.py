@@ -13,12 +13,11 @@ from datetime import date, timedelta
 
 import pytest
 
-from app.consent.models import ConsentRecord
 from app.contacts.models import Contact
 from app.extensions import db
 from app.reports import figures, rollups
 from app.timeutil import today
-from tests.conftest import Browser, count_rows, is_postgres
+from tests.conftest import Browser, count_rows, given_consent, is_postgres
 from tests.contacts_helpers import contact_payload, seed_topics
 from tests.test_report_rollups import computed, reference
 
@@ -92,17 +91,7 @@ def same_cell(consented, make):
         person = make.person(household, f"Person{n}")
         households.append(household)
         db.session.flush()
-        db.session.add(
-            ConsentRecord(
-                person_id=person.id,
-                state="given",
-                effective_on=date(2020, 1, 1),
-                counselling=True,
-                form_version="2024-01",
-                language="de",
-                method="paper",
-            )
-        )
+        db.session.add(given_consent(person.id))
     db.session.commit()
     return county, [(h.id, h.members[0].id) for h in households]
 

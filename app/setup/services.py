@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import csv
 import io
-import os
 import secrets
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -29,6 +28,7 @@ from app.accounts import roles
 from app.accounts.models import User
 from app.accounts.services import hash_password
 from app.audit.services import record
+from app.config import private_file_value
 from app.extensions import db
 from app.households.models import Household
 from app.organisations.models import Municipality, Organisation, Team
@@ -54,18 +54,10 @@ def token_path(app: Flask) -> Path:
 
 def setup_token(instance_path: str | Path) -> str:
     """The one-time code the first-run page asks for, so that only someone who can read the
-    server's instance folder can claim a fresh installation. Created once, readable only by
-    the server's user (created exclusively, so concurrent workers agree on one code)."""
-    path = Path(instance_path) / "setup-token"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    try:
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-    except FileExistsError:
-        pass
-    else:
-        with os.fdopen(fd, "w") as handle:
-            handle.write(secrets.token_urlsafe(18))
-    return path.read_text().strip()
+    server's instance folder can claim a fresh installation (created once, mode 0600)."""
+    return private_file_value(
+        Path(instance_path) / "setup-token", lambda: secrets.token_urlsafe(18)
+    )
 
 
 def claim_setup_token(instance_path: str | Path) -> bool:
