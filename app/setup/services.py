@@ -23,6 +23,7 @@ from pathlib import Path
 from flask import Flask
 from flask_babel import gettext as _
 from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
 
 from app.accounts import roles
 from app.accounts.models import User
@@ -213,6 +214,7 @@ def _moving_households(municipality: Municipality, new_team: Team) -> list[House
                 Household.status == "active",
                 Household.team_id != new_team.id,
             )
+            .options(selectinload(Household.manager))
             .order_by(Household.id)
         )
     )
@@ -233,9 +235,13 @@ class TeamChange:
         return self.old_team.id != self.new_team.id or self.households > 0
 
 
-def preview_team_change(municipality: Municipality, new_team: Team) -> TeamChange:
-    if new_team.organisation_id != municipality.organisation_id:
+def _check_same_organisation(municipality: Municipality, team: Team) -> None:
+    if team.organisation_id != municipality.organisation_id:
         raise SetupError(_("Das Team gehört nicht zur Organisation dieser Gemeinde."))
+
+
+def preview_team_change(municipality: Municipality, new_team: Team) -> TeamChange:
+    _check_same_organisation(municipality, new_team)
     moving = _moving_households(municipality, new_team)
     return TeamChange(
         municipality=municipality,
@@ -251,7 +257,7 @@ def preview_team_change(municipality: Municipality, new_team: Team) -> TeamChang
 def apply_team_change(municipality: Municipality, new_team: Team) -> int:
     """Give the town to `new_team` and move its active households along; returns how many
     moved. A manager outside the new team hands the household to the team (no manager)."""
-    preview_team_change(municipality, new_team)  # same organisation check
+    _check_same_organisation(municipality, new_team)
     moved = 0
     for household in _moving_households(municipality, new_team):
         old = household.team_id
