@@ -35,12 +35,20 @@ class DatabaseDown:
         self.attempts += 1
         raise dialect.loaded_dbapi.OperationalError("connection refused (database restarting)")
 
+    @staticmethod
+    def _stale(dbapi_conn, conn_rec, conn_proxy):
+        # A connection checked out while the server "went away" (a request still in flight,
+        # such as the service worker's background fetch) would come back to the pool alive.
+        raise sa_exc.DisconnectionError("server closed the connection")
+
     def __enter__(self) -> DatabaseDown:
         self.engine.pool.dispose()  # the server went away with every pooled connection
         event.listen(self.engine, "do_connect", self._refuse)
+        event.listen(self.engine, "checkout", self._stale)
         return self
 
     def __exit__(self, *exc) -> None:
+        event.remove(self.engine, "checkout", self._stale)
         event.remove(self.engine, "do_connect", self._refuse)
 
 
