@@ -372,19 +372,24 @@ BAD_IDS = (
 ID_RULES = [r for r in RULES if "<int:" in r.rule]
 
 
-@pytest.mark.parametrize("role", ("anonymous", "admin", "manager"))
+# Bad ids never reach a view, so nothing changes between roles: one world per route serves all
+# three (a test per route and role would build the same county 3 times over).
 @pytest.mark.parametrize("url_rule", ID_RULES, ids=lambda r: f"{r.endpoint}:{r.rule}")
-def test_out_of_range_ids_in_urls_are_not_found(url_rule, role, county, browser, login):
-    b = browser if role == "anonymous" else login(LOGIN_AS[role])
+def test_out_of_range_ids_in_urls_are_not_found(url_rule, county, browser, login):
     known = url_args(county, set(url_rule.arguments))
-    for bad in BAD_IDS:
-        url = re.sub(
-            r"<(?:(\w+):)?(\w+)>",
-            lambda m, bad=bad: bad if m.group(1) == "int" else str(known[m.group(2)]),
-            url_rule.rule,
-        )
-        response = b.get(url) if "GET" in url_rule.methods else b.post(url, {})
-        assert response.status_code == 404, f"{role} {url[:80]} -> {response.status_code}"
+    wrong = []
+    for role in ("anonymous", "admin", "manager"):
+        b = browser if role == "anonymous" else login(LOGIN_AS[role])
+        for bad in BAD_IDS:
+            url = re.sub(
+                r"<(?:(\w+):)?(\w+)>",
+                lambda m, bad=bad: bad if m.group(1) == "int" else str(known[m.group(2)]),
+                url_rule.rule,
+            )
+            response = b.get(url) if "GET" in url_rule.methods else b.post(url, {})
+            if response.status_code != 404:
+                wrong.append(f"{role} {url[:80]} -> {response.status_code}")
+    assert wrong == []
 
 
 # Every numeric query argument a route reads, directly or through a filter form.
@@ -410,20 +415,23 @@ NUMERIC_ARGS = (
 HUGE_VALUES = (str(10**20), str(2**63), "-" + str(2**63), "３", "1" * 5000)
 
 
-@pytest.mark.parametrize("role", ("admin", "manager"))
 @pytest.mark.parametrize(
     "url_rule", [r for r in RULES if "GET" in r.methods], ids=lambda r: f"{r.endpoint}:{r.rule}"
 )
-def test_huge_numeric_query_arguments_never_give_500(url_rule, role, county, login):
+def test_huge_numeric_query_arguments_never_give_500(url_rule, county, login):
     from urllib.parse import urlencode
 
     from flask import url_for
 
-    b = login(LOGIN_AS[role])
     known = url_args(county, set(url_rule.arguments))
     with _url_map_app.test_request_context():
         url = url_for(url_rule.endpoint, **{n: known[n] for n in url_rule.arguments})
-    for value in HUGE_VALUES:
-        query = urlencode({name: value for name in NUMERIC_ARGS})
-        response = b.get(f"{url}?{query}")
-        assert response.status_code < 500, f"{role} {url} {value[:30]} -> {response.status_code}"
+    wrong = []
+    for role in ("admin", "manager"):
+        b = login(LOGIN_AS[role])
+        for value in HUGE_VALUES:
+            query = urlencode({name: value for name in NUMERIC_ARGS})
+            response = b.get(f"{url}?{query}")
+            if response.status_code >= 500:
+                wrong.append(f"{role} {url} {value[:30]} -> {response.status_code}")
+    assert wrong == []
