@@ -61,16 +61,30 @@ case "${1:-}" in
     ensure_venv
     "$VENV/bin/ruff" check .
     "$VENV/bin/ruff" format --check .
-    echo "== tests on SQLite"
-    TEST_DATABASE_URL= "$VENV/bin/pytest" -q "${@:2}"
     pg=$(postgres_url)
-    if [ -n "$pg" ]; then
-      echo "== tests on PostgreSQL ($pg)"
-      TEST_DATABASE_URL="$pg" "$VENV/bin/pytest" -q "${@:2}"
-    else
+    if [ -z "$pg" ]; then
       echo "== PostgreSQL not reachable: set TEST_DATABASE_URL to include it"
       [ -n "${CI:-}" ] && { echo "CI must test PostgreSQL"; exit 1; }
+      echo "== tests on SQLite"
+      TEST_DATABASE_URL= "$VENV/bin/pytest" -q "${@:2}"
+      exit
     fi
+    # The two suites share nothing (a temporary SQLite file, the PostgreSQL database), so they
+    # run side by side: each pytest uses one core, and the database server a third.
+    # PostgreSQL's output is held back and printed after SQLite's, which streams.
+    log=$(mktemp)
+    echo "== tests on SQLite and on PostgreSQL ($pg), side by side"
+    TEST_DATABASE_URL="$pg" "$VENV/bin/pytest" -q -p no:cacheprovider "${@:2}" >"$log" 2>&1 &
+    pg_pid=$!
+    trap 'kill $pg_pid 2>/dev/null || true' EXIT
+    status=0
+    echo "== SQLite"
+    TEST_DATABASE_URL= "$VENV/bin/pytest" -q -p no:cacheprovider "${@:2}" || status=1
+    wait $pg_pid || status=1
+    echo "== PostgreSQL"
+    cat "$log"
+    rm -f "$log"
+    exit $status
     ;;
   *)
     echo "usage: ./dev.sh run | ./dev.sh test [pytest args]" >&2
