@@ -7,6 +7,7 @@ instance folder when missing or older, so a fresh clone needs no build step.
 
 from __future__ import annotations
 
+import os
 from datetime import date, datetime
 from pathlib import Path
 
@@ -48,7 +49,9 @@ def compile_catalogues(source: Path, target: Path) -> list[Path]:
         mo.parent.mkdir(parents=True, exist_ok=True)
         with po.open("rb") as handle:
             catalogue = read_po(handle, locale=po.parts[-3])
-        tmp = mo.with_suffix(".tmp")
+        # Own temporary name per process: workers or test runs starting together never write
+        # into one another's file.
+        tmp = mo.with_suffix(f".{os.getpid()}.tmp")
         with tmp.open("wb") as handle:
             write_mo(handle, catalogue)
         tmp.replace(mo)  # atomic: a parallel worker never reads half a file
