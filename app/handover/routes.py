@@ -50,16 +50,13 @@ def index():
     form.target_team_id.choices = [(0, _("— das Team der Person —"))] + [
         (t.id, t.name) for t in teams
     ]
-    valid_choice = {
-        name: value in {v for v, _label in getattr(form, name).choices}
-        for name, value in (
-            ("manager_id", form.manager_id.data),
-            ("municipality_id", form.municipality_id.data),
-        )
-    }
+    managers = services.managers_in(current_user)
+    towns = municipalities_for(current_user)
     source = services.Source(
-        manager_id=form.manager_id.data if valid_choice["manager_id"] else 0,
-        municipality_id=form.municipality_id.data if valid_choice["municipality_id"] else 0,
+        manager_id=form.manager_id.data if form.manager_id.data in {u.id for u in managers} else 0,
+        municipality_id=(
+            form.municipality_id.data if form.municipality_id.data in {m.id for m in towns} else 0
+        ),
         street=(form.street.data or "").strip(),
     )
     households = services.source_households(current_user, source)
