@@ -146,6 +146,13 @@ def test_with_consent_the_receiving_side_accepts_and_the_case_moves(moving, logi
     again = town_admin.post(f"/transfers/{transfer.id}", {"manager_id": 0, "accept": "1"})
     assert again.status_code == 302
     assert len(_events("transfer_accept")) == 1
+    # Each side's audit log shows its own part.
+    accepted_log = "/admin/audit/?action=transfer_accept"
+    sent_log = "/admin/audit/?action=transfer_start"
+    assert f"transfer {transfer.id} from organisation" in town_admin.get(accepted_log).text
+    county_admin = login("admin")
+    assert f"transfer {transfer.id} to organisation" in county_admin.get(sent_log).text
+    assert "from organisation" not in county_admin.get(accepted_log).text
     # The finder names the receiving organisation for the household's new town.
     finder = app.test_client().get(f"/zustaendigkeit?municipality_id={county.own_town.id}")
     assert "Zuständig: <strong>Stadt Eigenstadt</strong>" in finder.text
