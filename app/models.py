@@ -39,6 +39,7 @@ from app.reports.rollups import (
 )
 from app.security.models import RecoveryCode, TotpCredential
 from app.staffing.models import FundingPeriod, FundingRate, Position
+from app.transfers.models import Transfer
 
 __all__ = [
     "Appointment",
@@ -85,6 +86,7 @@ __all__ = [
     "Team",
     "Topic",
     "TotpCredential",
+    "Transfer",
     "User",
     "household_rollup",
     "participant_rollup",

@@ -38,6 +38,7 @@ def register_web(app: Flask) -> None:
     from app.consent.routes import bp as consent_bp
     from app.contacts.routes import bp as contacts_bp
     from app.finder.routes import bp as finder_bp
+    from app.handover.routes import bp as handover_bp
     from app.households.routes import bp as households_bp
     from app.indicators.routes import bp as indicators_bp
     from app.main.routes import bp as main_bp
@@ -51,6 +52,7 @@ def register_web(app: Flask) -> None:
     from app.setup.routes import bp as setup_bp
     from app.setup.routes import firstrun_bp
     from app.staffing.routes import bp as staffing_bp
+    from app.transfers.routes import bp as transfers_bp
 
     # Before any rule is added: every `<int:...>` of every blueprint is a bounded id.
     app.url_map.converters["int"] = IdConverter
@@ -75,6 +77,8 @@ def register_web(app: Flask) -> None:
         reports_bp,
         setup_bp,
         firstrun_bp,
+        handover_bp,
+        transfers_bp,
     ):
         app.register_blueprint(bp)
     init_assets(app)

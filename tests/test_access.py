@@ -192,6 +192,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "setup.new_municipality": ADMIN_ONLY,
     "setup.municipality": ADMIN_ONLY,
     "setup.new_organisation": ADMIN_ONLY,
+    # Caseload handover: team leads (own team) and admins (organisation) (test_handover.py).
+    "handover.index": LEAD_AND_ADMIN,
+    # Transfers: started by the sending side, decided by the receiving side (test_transfers.py).
+    "transfers.start": CASE_DATA,
+    "transfers.inbox": LEAD_AND_ADMIN,
+    "transfers.decide": LEAD_AND_ADMIN,
     # The first run exists only while the installation has no accounts.
     "firstrun.first_run": TOKEN_ONLY,
 }
@@ -277,6 +283,22 @@ def url_args(county, needed: set[str]) -> dict[str, int | str]:
         db.session.add_all([goal, referral])
         db.session.commit()
         args |= {"plan_id": plan.id, "goal_id": goal.id, "referral_id": referral.id}
+    if "transfer_id" in needed:
+        from app.transfers.models import Transfer
+
+        # A transfer from the town's IM into Nordheim (team A of the county) waits.
+        transfer = Transfer(
+            household_id=county.household_town.id,
+            from_org_id=county.town.id,
+            to_org_id=county.county.id,
+            to_municipality_id=county.town_a.id,
+            household_name=county.household_town.name,
+            persons=1,
+            created_by_id=county.users["town_manager"].id,
+        )
+        db.session.add(transfer)
+        db.session.commit()
+        args["transfer_id"] = transfer.id
     if needed & {"position_id", "period_id"}:
         from tests.staffing_helpers import make_period, make_position
 

@@ -48,6 +48,11 @@ ACTION_LABELS = {
     "anonymise": _l("anonymisiert"),
     "retention_run": _l("Löschfristen angewandt"),
     "access_denied": _l("Zugriff verweigert"),
+    "handover": _l("übergeben"),
+    "transfer_start": _l("Übertragung gesendet"),
+    "transfer_notice": _l("Umzug gemeldet"),
+    "transfer_accept": _l("Übertragung angenommen"),
+    "transfer_decline": _l("Übertragung abgelehnt"),
 }
 
 _CHAIN_LOCK_ID = 7_310_001  # any constant: serialises chain appends on PostgreSQL

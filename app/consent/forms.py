@@ -15,6 +15,8 @@ MAX_AGENCY_LENGTH = 160
 class GiveConsentForm(Form):
     counselling = BooleanField(services.SCOPES[services.COUNSELLING])
     volunteer_sharing = BooleanField(services.SCOPES[services.VOLUNTEERS])
+    transfer = BooleanField(services.SCOPES[services.TRANSFER])
+    transfer_notes = BooleanField(services.SCOPES[services.TRANSFER_NOTES])
     agencies = TextAreaField(
         _l("Schweigepflichtentbindung gegenüber (eine Stelle je Zeile)"),
         [Length(max=4000, message=_l("Höchstens %(max)d Zeichen."))],
@@ -46,8 +48,14 @@ class GiveConsentForm(Form):
         if any(len(n) > MAX_AGENCY_LENGTH for n in names):
             raise ValidationError(_("Jede Stelle höchstens %(n)s Zeichen.", n=MAX_AGENCY_LENGTH))
 
+    def validate_transfer_notes(self, field: BooleanField) -> None:
+        if field.data and not self.transfer.data:
+            raise ValidationError(_("Notizen gehen nur mit den übrigen Beratungsdaten über."))
+
     def validate_counselling(self, field: BooleanField) -> None:
-        if not (field.data or self.volunteer_sharing.data or self.agency_names):
+        if not (
+            field.data or self.volunteer_sharing.data or self.transfer.data or self.agency_names
+        ):
             raise ValidationError(
                 _("Bitte mindestens einen Bereich ankreuzen oder eine Stelle eintragen.")
             )

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.accounts.models import User
@@ -25,6 +26,10 @@ class ConsentRecord(db.Model):
     effective_on: Mapped[date]
     counselling: Mapped[bool] = mapped_column(default=False)
     volunteer_sharing: Mapped[bool] = mapped_column(default=False)
+    # Transfer to the organisation of a new home town (app/transfers): the case data moves;
+    # the contacts' free-text notes only with `transfer_notes` as well.
+    transfer: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    transfer_notes: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     form_version: Mapped[str] = mapped_column(String(20), default="")
     language: Mapped[str] = mapped_column(String(5), default="de")
     # "paper" (signed form) or "screen_interpreter" (on screen, with interpreter).

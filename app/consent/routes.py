@@ -64,6 +64,8 @@ def give(person_id: int):
             person,
             counselling=form.counselling.data,
             volunteer_sharing=form.volunteer_sharing.data,
+            transfer=form.transfer.data,
+            transfer_notes=form.transfer_notes.data,
             agencies=form.agency_names,
             form_version=form.form_version.data,
             language=form.language.data,

@@ -22,10 +22,14 @@ from app.timeutil import today
 COUNSELLING = "counselling"
 VOLUNTEERS = "volunteers"
 AGENCY = "agency"
+TRANSFER = "transfer"
+TRANSFER_NOTES = "transfer_notes"
 SCOPES = {
     COUNSELLING: _l("Beratungsdaten speichern"),
     VOLUNTEERS: _l("Termindaten an Ehrenamtliche weitergeben"),
     AGENCY: _l("Datenaustausch mit Stellen (Schweigepflichtentbindung)"),
+    TRANSFER: _l("Bei Umzug: Beratungsdaten an den neuen Träger übertragen"),
+    TRANSFER_NOTES: _l("Bei Umzug auch die Gesprächsnotizen übertragen"),
 }
 METHODS = {
     "paper": _l("Unterschriebenes Papierformular"),
@@ -92,6 +96,10 @@ def has_consent(
         return consent.counselling
     if scope == VOLUNTEERS:
         return consent.volunteer_sharing
+    if scope == TRANSFER:
+        return consent.transfer
+    if scope == TRANSFER_NOTES:
+        return consent.transfer and consent.transfer_notes
     if scope == AGENCY:
         wanted = (agency or "").strip().casefold()
         return bool(wanted) and wanted in {n.strip().casefold() for n in consent.agency_names}
@@ -130,6 +138,8 @@ def give(
     language: str,
     method: str,
     given_on: date,
+    transfer: bool = False,
+    transfer_notes: bool = False,
 ) -> ConsentRecord:
     consent = ConsentRecord(
         person_id=person.id,
@@ -137,6 +147,8 @@ def give(
         effective_on=given_on,
         counselling=counselling,
         volunteer_sharing=volunteer_sharing,
+        transfer=transfer,
+        transfer_notes=transfer and transfer_notes,
         form_version=form_version,
         language=language,
         method=method,
@@ -145,7 +157,13 @@ def give(
     )
     db.session.add(consent)
     db.session.flush()
-    scopes = [s for s, on in ((COUNSELLING, counselling), (VOLUNTEERS, volunteer_sharing)) if on]
+    chosen = (
+        (COUNSELLING, counselling),
+        (VOLUNTEERS, volunteer_sharing),
+        (TRANSFER, transfer),
+        (TRANSFER_NOTES, transfer and transfer_notes),
+    )
+    scopes = [s for s, on in chosen if on]
     if agencies:
         scopes.append(f"{AGENCY} x{len(agencies)}")
     record("consent_given", "person", person.id, "scopes: " + (", ".join(scopes) or "none"))
@@ -178,6 +196,8 @@ def _as_dict(consent: ConsentRecord) -> dict:
         _("Gültig ab"): consent.effective_on.isoformat(),
         str(SCOPES[COUNSELLING]): consent.counselling,
         str(SCOPES[VOLUNTEERS]): consent.volunteer_sharing,
+        str(SCOPES[TRANSFER]): consent.transfer,
+        str(SCOPES[TRANSFER_NOTES]): consent.transfer_notes,
         _("Schweigepflichtentbindung gegenüber"): consent.agency_names,
         _("Formularversion"): consent.form_version,
         _("Sprache des Formulars"): consent.language,

@@ -1,0 +1,1 @@
+"""Transfer of a household to the organisation of its new home town."""
