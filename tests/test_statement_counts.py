@@ -242,6 +242,8 @@ def _pages(grower: Grower) -> dict[str, tuple]:
         "dashboard export": ("admin", f"/reports/export/dashboard.xlsx?{TWELVE}"),
         "indicator distribution export": ("admin", f"/reports/export/indicators.csv?{TWELVE}"),
         "experience report PDF": ("admin", f"/reports/experience.pdf?year={today().year}"),
+        "subject access PDF": ("lead", f"/persons/{person.id}/subject-access.pdf"),
+        "subject access JSON": ("lead", f"/persons/{person.id}/subject-access.json"),
     }
 
 
@@ -273,6 +275,8 @@ PAGE_NAMES = [
     "dashboard export",
     "indicator distribution export",
     "experience report PDF",
+    "subject access PDF",
+    "subject access JSON",
 ]
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select, update
+from sqlalchemy.orm import selectinload
 
 from app.appointments.models import Appointment, AppointmentShare, appointment_person
 from app.contacts.models import Contact, ContactComment, ContactVersion, Task, contact_participant
@@ -34,7 +35,12 @@ def _contacts_of(person: Person) -> list[Contact]:
             select(Contact)
             .join(contact_participant, contact_participant.c.contact_id == Contact.id)
             .where(contact_participant.c.person_id == person.id, Contact.deleted_at.is_(None))
-            .order_by(Contact.occurred_at)
+            .options(
+                selectinload(Contact.topics),
+                selectinload(Contact.tasks),
+                selectinload(Contact.comments),
+            )
+            .order_by(Contact.occurred_at, Contact.id)
         )
     )
 
@@ -80,24 +86,28 @@ def indicators_section(person: Person) -> list[dict]:
 @subject_access_section("plans", _l("Integrationspläne und Verweise"), order=55)
 def plans_section(person: Person) -> dict:
     plans = db.session.scalars(
-        select(IntegrationPlan).where(
+        select(IntegrationPlan)
+        .where(
             IntegrationPlan.household_id == person.household_id,
             or_(IntegrationPlan.person_id.is_(None), IntegrationPlan.person_id == person.id),
         )
+        .options(selectinload(IntegrationPlan.goals))
+        .order_by(IntegrationPlan.id)
     )
     referrals = db.session.scalars(
-        select(Referral).where(
+        select(Referral)
+        .where(
             Referral.household_id == person.household_id,
             or_(Referral.person_id.is_(None), Referral.person_id == person.id),
         )
+        .order_by(Referral.referred_on, Referral.id)
     )
     return {
         _("Pläne"): [
             {
                 _("begonnen"): str(p.started_on),
                 _("Ziele"): [
-                    {_("Feld"): g.field, _("Ziel"): g.title, _("Stand"): g.status}
-                    for g in db.session.scalars(select(Goal).where(Goal.plan_id == p.id))
+                    {_("Feld"): g.field, _("Ziel"): g.title, _("Stand"): g.status} for g in p.goals
                 ],
             }
             for p in plans

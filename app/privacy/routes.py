@@ -14,7 +14,7 @@ from app.accounts.forms import ConfirmForm
 from app.audit.services import ACTION_LABELS, record
 from app.extensions import db
 from app.pdf import render_pdf
-from app.privacy import retention, services
+from app.privacy import printout, retention, services
 
 bp = Blueprint("privacy", __name__)
 
@@ -57,8 +57,12 @@ def subject_access_pdf(person_id: int):
     person = person_or_404(current_user, person_id)
     record("export", "person", person.id, "subject access pdf")
     db.session.commit()
+    report = services.subject_access(person)
     html = render_template(
-        "privacy/subject_access_pdf.html", person=person, report=services.subject_access(person)
+        "privacy/subject_access_pdf.html",
+        person=person,
+        report=report,
+        sections=printout.printable(report),
     )
     return Response(
         render_pdf(html),
