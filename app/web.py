@@ -39,6 +39,7 @@ def register_web(app: Flask) -> None:
     from app.contacts.routes import bp as contacts_bp
     from app.finder.routes import bp as finder_bp
     from app.households.routes import bp as households_bp
+    from app.imports.routes import bp as imports_bp
     from app.indicators.routes import bp as indicators_bp
     from app.main.routes import bp as main_bp
     from app.officehours.routes import bp as officehours_bp
@@ -74,6 +75,7 @@ def register_web(app: Flask) -> None:
         experience_bp,
         reports_bp,
         setup_bp,
+        imports_bp,
         firstrun_bp,
     ):
         app.register_blueprint(bp)
