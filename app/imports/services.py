@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from flask_babel import gettext as _
-from sqlalchemy import select
+from sqlalchemy import delete, select
 
 from app.accounts import roles
 from app.accounts.models import User
@@ -22,6 +22,7 @@ from app.imports import parsing
 from app.imports.models import ImportedRow, ImportMapping, ImportRun
 from app.imports.parsing import FIELD_LENGTHS, FIELDS, IGNORE, Table
 from app.organisations.models import Municipality, Team
+from app.privacy.registry import anonymiser
 
 
 class ImportRefused(Exception):
@@ -432,3 +433,9 @@ def team_choices(user: User) -> list[tuple[int, str]]:
         select(Team).where(Team.organisation_id == user.organisation_id).order_by(Team.name)
     )
     return [(0, _("Team der Gemeinde (laut Zuordnung)")), *((t.id, t.name) for t in teams)]
+
+
+@anonymiser("imports")
+def forget_imported_rows(household: Household) -> None:
+    """Row keys are hashes of name and birth date: an anonymised household keeps none."""
+    db.session.execute(delete(ImportedRow).where(ImportedRow.household_id == household.id))
