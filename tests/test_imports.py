@@ -656,3 +656,56 @@ def test_anonymising_a_household_forgets_its_row_keys(county, login, ctx):
     forget_imported_rows(suemer)
     db.session.commit()
     assert count_rows(ImportedRow) == 1
+
+
+def test_two_imports_of_the_same_file_racing_create_it_once(county, login, ctx, monkeypatch):
+    """Both previews were shown before either import ran: the unique file hash stops the
+    second one inside its transaction."""
+    import app.imports.services as import_services
+
+    admin = login("admin")
+    data = messy_csv_cp1252()
+    first = preview(admin, upload(admin, data, "a.csv"))
+    second = preview(admin, upload(admin, data, "b.csv"))
+    assert confirm(admin, first).status_code == 302
+    counts = (count_rows(Household), count_rows(Person), count_rows(AuditEvent))
+    real = import_services.build_preview
+
+    def stale(*args, **kwargs):  # what the second request read before the first committed
+        result = real(*args, **kwargs)
+        result.imported_before = None
+        for row in result.rows:
+            row.status = "new"
+        return result
+
+    monkeypatch.setattr(import_services, "build_preview", stale)
+    lost = confirm(admin, second)
+    assert lost.status_code == 409
+    assert "bereits importiert; es wurde nichts angelegt" in body(lost)
+    assert (count_rows(Household), count_rows(Person), count_rows(AuditEvent)) == counts
+
+
+def test_a_person_listed_twice_in_the_file_is_created_once(county, login, ctx):
+    admin = login("admin")
+    text = (
+        "Nachname;Vorname;Geburtsdatum;Aufenthaltsstatus;Wohnort\n"
+        "Nasser;Rami;05.06.1990;Duldung;Nordheim\n"
+        "Nasser ;Rami;5.6.1990;Duldung;Nordheim \n"
+    )
+    shown = imported(admin, text.encode(), "doppelt.csv")
+    assert "Gleiche Person wie Zeile 2: wird nur einmal angelegt." in body(shown)
+    assert db.session.scalar(select(func.count()).where(Person.family_name == "Nasser")) == 1
+
+
+def test_a_long_list_shows_only_rows_with_something_to_say(county, login, ctx):
+    admin = login("admin")
+    lines = ["Nachname;Vorname;Geburtsjahr;Aufenthaltsstatus;Wohnort"]
+    letters = "bcdfgklmnprstvwxz"
+    names = [f"Na{a}o{b}i" for a in letters for b in letters][:120]  # distinct name skeletons
+    lines += [f"{name};Kind;2010;AE;Nordheim" for name in names]
+    lines.append("Haddad;Samira;1990;AE;Nordheim")  # in the database already
+    shown = preview(admin, upload(admin, "\n".join(lines).encode(), "lang.csv"))
+    text = body(shown)
+    assert "… und 90 weitere neue Zeilen ohne Hinweis." in text
+    assert "Mögliche Dublette: Samira Haddad" in text
+    assert len(shown.data) < 40_000

@@ -105,7 +105,7 @@ HEADER_WORDS = {
     "phone": ["telefon", "tel", "telefonnummer", "handy", "mobil", "telefon nr", "tel nr"],
     "street": [
         "strase",
-        "strase und hausnummer",
+        "strase und hausnummer",  # i18n: not UI (words the import reads)
         "strase hausnummer",
         "strase nr",
         "adresse",
@@ -114,7 +114,12 @@ HEADER_WORDS = {
     ],
     "postcode": ["plz", "postleitzahl"],
     "municipality": ["wohnort", "gemeinde", "ort", "stadt", "kommune", "wohngemeinde"],
-    "accommodation": ["unterbringung", "unterkunft", "wohnform", "art der unterbringung"],
+    "accommodation": [
+        "unterbringung",
+        "unterkunft",
+        "wohnform",
+        "art der unterbringung",  # i18n: not UI (words the import reads)
+    ],
 }
 
 

@@ -12,6 +12,7 @@ from flask_login import current_user
 from sqlalchemy.exc import IntegrityError
 
 from app.access import leads_required
+from app.accounts.models import User
 from app.extensions import db
 from app.households.services import managers_for
 from app.imports import parsing, services, storage, template
@@ -164,6 +165,11 @@ def mapping():
             valid = False
     mapping = [column.data or "" for column in columns]
     problems = parsing.mapping_problems(mapping)
+    if valid and form.team_id.data and form.manager_id.data:
+        manager = db.session.get(User, form.manager_id.data)
+        if manager is None or manager.team_id != form.team_id.data:
+            form.manager_id.errors = [_("Diese Person gehört nicht zum gewählten Team.")]
+            valid = False
     if not valid or problems:
         return _mapping_page(form, table, meta, problems=problems, status=422)
     services.remember_mapping(current_user.organisation_id, table.headers, mapping)

@@ -67,6 +67,18 @@ class Preview:
     def can_import(self) -> bool:
         return self.count("error") == 0 and self.imported_before is None
 
+    def visible_rows(self, new_rows_shown: int = 30) -> tuple[list[Row], int]:
+        """Every row with something to say, and the first new ones: a small page even for a
+        long list. Returns the rows and how many new rows are not shown."""
+        shown, hidden = [], 0
+        for row in self.rows:
+            if row.status != "new" or new_rows_shown > 0:
+                shown.append(row)
+                new_rows_shown -= row.status == "new"
+            else:
+                hidden += 1
+        return shown, hidden
+
     def to_create(self, include_duplicates: bool) -> list[Row]:
         wanted = {"new", "duplicate"} if include_duplicates else {"new"}
         return [r for r in self.rows if r.status in wanted]

@@ -20,7 +20,7 @@ TEMPLATE_HEADERS = [
     "Aufenthaltsstatus",
     "Einreise",
     "Telefon",
-    "Straße",
+    "Straße",  # i18n: not UI
     "PLZ",
     "Wohnort",
     "Unterbringung",
@@ -41,11 +41,11 @@ def workbook(towns: list[str]) -> bytes:
     # Synthetic example rows (one family of two): replace them with the real list.
     sheet.append(
         ["1", "Muster", "Amal", "01.02.1985", "w", "Syrien", "Arabisch", "Aufenthaltserlaubnis",
-         "15.09.2016", "", "Hauptstraße 1", "", town, "AU"]
+         "15.09.2016", "", "Hauptstraße 1", "", town, "AU"]  # i18n: not UI
     )  # fmt: skip
     sheet.append(
         ["1", "Muster", "Yusuf", "2019", "m", "Syrien", "Arabisch", "Aufenthaltserlaubnis",
-         "", "", "Hauptstraße 1", "", town, "AU"]
+         "", "", "Hauptstraße 1", "", town, "AU"]  # i18n: not UI
     )  # fmt: skip
     for column, width in zip(
         "ABCDEFGHIJKLMN", (10, 18, 16, 14, 10, 16, 14, 24, 12, 16, 22, 8, 18, 16), strict=True
@@ -71,7 +71,7 @@ def workbook(towns: list[str]) -> bytes:
             "Duldung, § 60a",
             "AE, § 25 Abs. 2",
             "NE",
-            "eingebürgert",
+            "eingebürgert",  # i18n: not UI
             "sonstiges",
         ),
         strict=True,
