@@ -393,12 +393,14 @@ def run_import(
             select(Municipality).where(Municipality.organisation_id == user.organisation_id)
         )
     }
+    # In batches: households, then persons, then row keys, each written with one flush.
     households: dict[str, Household] = {}
+    new_households: list[Household] = []
+    pairs: list[tuple[Row, Household]] = []
     for row in rows:
         household = households.get(row.group)
         if household is None and row.existing_household_id is not None:
             household = db.session.get(Household, row.existing_household_id)
-            households[row.group] = household
         if household is None:
             town = towns[row.household["municipality_id"]]
             household = Household(
@@ -407,26 +409,44 @@ def run_import(
                 manager_id=options.manager_id or None,
                 **row.household,
             )
-            db.session.add(household)
-            db.session.flush()
-            record("create", "household", household.id, f"import {run.id}")
-            households[row.group] = household
-            run.households += 1
+            new_households.append(household)
+        households[row.group] = household
+        pairs.append((row, household))
+    db.session.add_all(new_households)
+    db.session.flush()
+    persons = []
+    for row, household in pairs:
         person = Person(household_id=household.id, **row.person)
         refresh_search_keys(person)
-        db.session.add(person)
-        db.session.flush()
-        record("create", "person", person.id, f"import {run.id}, household {household.id}")
-        db.session.add(
-            ImportedRow(
-                organisation_id=user.organisation_id,
-                run_id=run.id,
-                row_key=row.row_key,
-                household_id=household.id,
-                person_id=person.id,
-            )
+        persons.append(person)
+    db.session.add_all(persons)
+    db.session.flush()
+    db.session.add_all(
+        ImportedRow(
+            organisation_id=user.organisation_id,
+            run_id=run.id,
+            row_key=row.row_key,
+            household_id=person.household_id,
+            person_id=person.id,
         )
-        run.persons += 1
+        for (row, _household), person in zip(pairs, persons, strict=True)
+    )
+    # One event per household naming its new persons (an event per person made the audit
+    # chain most of an import's time); ImportedRow links every person to this run as well.
+    new_members: dict[int, list[int]] = {}
+    for person in persons:
+        new_members.setdefault(person.household_id, []).append(person.id)
+    created = {h.id for h in new_households}
+    for household_id, person_ids in new_members.items():
+        ids = ", ".join(str(i) for i in person_ids)
+        record(
+            "create" if household_id in created else "update",
+            "household",
+            household_id,
+            f"import {run.id}: persons {ids}",
+        )
+    run.households = len(new_households)
+    run.persons = len(persons)
     db.session.flush()
     record(
         "import",
