@@ -718,3 +718,28 @@ def test_a_long_list_shows_only_rows_with_something_to_say(county, login, ctx):
     assert "… und 90 weitere neue Zeilen ohne Hinweis." in text
     assert "Mögliche Dublette: Samira Haddad" in text
     assert len(shown.data) < 40_000
+
+
+def test_a_zip_bomb_is_refused_before_it_is_unpacked(app):
+    import zipfile
+
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/workbook.xml", "<workbook/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (parsing.MAX_UNZIPPED + 1))
+    assert len(buffer.getvalue()) < 100_000
+    with app.test_request_context(), pytest.raises(parsing.ImportFileError, match="entpackt"):
+        parsing.read_table(buffer.getvalue())
+
+
+def test_a_new_member_of_a_closed_household_gets_a_new_one(county, login, ctx):
+    admin = login("admin")
+    head = "Haushalt;Nachname;Vorname;Geburtsjahr;Aufenthaltsstatus;Wohnort\n"
+    imported(admin, (head + "9;Nasser;Rami;1990;AE;Nordheim\n").encode(), "a.csv")
+    old = db.session.scalars(select(Household).where(Household.name == "Nasser")).one()
+    old.status = "closed"
+    db.session.commit()
+    more = head + "9;Nasser;Rami;1990;AE;Nordheim\n9;Nasser;Lea;2020;AE;Nordheim\n"
+    imported(admin, more.encode(), "b.csv")
+    lea = db.session.scalars(select(Person).where(Person.given_name == "Lea")).one()
+    assert lea.household_id != old.id and lea.household.status == "active"

@@ -305,8 +305,20 @@ def _mark_known(org_id: int, rows: list[Row]) -> None:
             )
         else:
             seen[row.row_key] = row.number
-    # New members of a family imported before join its household.
-    group_household = {row.group: known[row.row_key] for row in rows if row.status == "imported"}
+    # New members of a family imported before join its household, while it is active (a
+    # closed case is not reopened by a list).
+    active = set(
+        db.session.scalars(
+            select(Household.id).where(
+                Household.id.in_(set(known.values())), Household.status == "active"
+            )
+        )
+    )
+    group_household = {
+        row.group: known[row.row_key]
+        for row in rows
+        if row.status == "imported" and known[row.row_key] in active
+    }
     for row in rows:
         if row.status == "new":
             row.existing_household_id = group_household.get(row.group)
