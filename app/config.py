@@ -82,6 +82,10 @@ def from_environment(instance_path: Path) -> dict:
         "MAX_COUNSELLING_MONTHS": int(os.environ.get("MAX_COUNSELLING_MONTHS", "36")),
         # Form posts are small; anything bigger is rejected with 413 before parsing.
         "MAX_CONTENT_LENGTH": int(os.environ.get("MAX_CONTENT_LENGTH", str(256 * 1024))),
+        # Spreadsheet imports (app/imports/): file limit (never above MAX_CONTENT_LENGTH) and how
+        # long an uploaded file waits in instance/imports/ between the steps.
+        "IMPORT_MAX_BYTES": int(os.environ.get("IMPORT_MAX_BYTES", str(2 * 1024 * 1024))),
+        "IMPORT_TTL_SECONDS": int(os.environ.get("IMPORT_TTL_SECONDS", "3600")),
         # Use WTForms' own German messages (app/forms.py) rather than Flask-Babel's hook.
         "WTF_I18N_ENABLED": False,
         "WTF_CSRF_TIME_LIMIT": int(os.environ.get("CSRF_TIME_LIMIT_SECONDS", str(8 * 3600))),

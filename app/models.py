@@ -6,6 +6,7 @@ from app.audit.models import AuditCheckpoint, AuditEvent
 from app.consent.models import ConsentAgency, ConsentRecord
 from app.contacts.models import Contact, ContactComment, ContactVersion, Task, Topic
 from app.households.models import Household, Person
+from app.imports.models import ImportedRow, ImportMapping, ImportRun
 from app.indicators.models import Indicator, IndicatorOption, IndicatorReview, IndicatorValue
 from app.officehours.models import (
     KioskToken,
@@ -59,6 +60,9 @@ __all__ = [
     "GoalStatusChange",
     "GoalStep",
     "Household",
+    "ImportMapping",
+    "ImportRun",
+    "ImportedRow",
     "Indicator",
     "IndicatorOption",
     "IndicatorReview",

@@ -40,6 +40,7 @@ def register_web(app: Flask) -> None:
     from app.finder.routes import bp as finder_bp
     from app.handover.routes import bp as handover_bp
     from app.households.routes import bp as households_bp
+    from app.imports.routes import bp as imports_bp
     from app.indicators.routes import bp as indicators_bp
     from app.main.routes import bp as main_bp
     from app.officehours.routes import bp as officehours_bp
@@ -76,6 +77,7 @@ def register_web(app: Flask) -> None:
         experience_bp,
         reports_bp,
         setup_bp,
+        imports_bp,
         firstrun_bp,
         handover_bp,
         transfers_bp,

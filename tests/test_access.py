@@ -187,6 +187,11 @@ EXPECTED: dict[str, dict[str, str]] = {
     "reports.export_distribution": REVIEWERS,
     "reports.export_pseudonymised": REVIEWERS,
     # Set-up of teams and municipalities: admins, their own organisation (test_setup.py).
+    # Spreadsheet import of households and persons (test_imports.py).
+    "imports.upload": LEAD_AND_ADMIN,
+    "imports.mapping": LEAD_AND_ADMIN,
+    "imports.confirm": LEAD_AND_ADMIN,
+    "imports.template_file": LEAD_AND_ADMIN,
     "setup.index": ADMIN_ONLY,
     "setup.team": ADMIN_ONLY,
     "setup.new_municipality": ADMIN_ONLY,
