@@ -30,6 +30,13 @@ from app.timeutil import today, utcnow
 from tests.contacts_helpers import StatementCounter
 
 
+@pytest.fixture(autouse=True)
+def _no_audit_checkpoint(app, monkeypatch):
+    # An audit checkpoint (every AUDIT_CHECKPOINT_EVERY events, app/audit) adds its statements
+    # to whichever request crosses the boundary; that is no page's or save's own cost.
+    monkeypatch.setitem(app.config, "AUDIT_CHECKPOINT_EVERY", 10**9)
+
+
 @pytest.fixture
 def statements(ctx) -> StatementCounter:
     return StatementCounter(db.engine)
@@ -337,12 +344,7 @@ def _save_statements(login, statements: StatementCounter, household, person_ids)
     return counted
 
 
-def test_saving_a_contact_sends_few_statements_whatever_the_data(
-    app, login, grower, statements, monkeypatch
-):
-    # An audit checkpoint (every AUDIT_CHECKPOINT_EVERY events, app/audit) adds its statements
-    # to whichever save crosses the boundary; that is not a save's own cost.
-    monkeypatch.setitem(app.config, "AUDIT_CHECKPOINT_EVERY", 10**9)
+def test_saving_a_contact_sends_few_statements_whatever_the_data(app, login, grower, statements):
     household = grower.county.household_a
     small = _save_statements(login, statements, household, [household.members[0].id])
     _grow(grower)
