@@ -160,9 +160,7 @@ def search_persons(user: User, query: str) -> list[Person]:
         matches = [_word_relevance(word) for word in words[:10]]
         stmt = stmt.where(and_(*(condition for condition, _rank in matches)))
         order.append(functools.reduce(operator.add, (rank for _c, rank in matches)).desc())
-    stmt = stmt.order_by(
-        *order, Household.status, Person.family_name, Person.given_name, Person.id
-    )
+    stmt = stmt.order_by(*order, Household.status, Person.family_name, Person.given_name, Person.id)
     return list(db.session.scalars(stmt.limit(SEARCH_LIMIT)))
 
 
