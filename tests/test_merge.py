@@ -426,3 +426,151 @@ def test_merged_ids_are_never_reused(county, make, ctx):
     again = make.household(county.town_a, "Noch neuer")
     db.session.commit()
     assert again.id > newest_id
+
+
+# --- through the forms --------------------------------------------------------------------------
+def _merges() -> int:
+    return db.session.scalar(select(func.count()).select_from(RecordMerge))
+
+
+def _merge_events() -> int:
+    return db.session.scalar(
+        select(func.count()).select_from(AuditEvent).where(AuditEvent.action == "merge")
+    )
+
+
+def test_person_merge_through_the_forms(dup, login, ctx):
+    # the duplicate households were merged before: both Samiras live in household_a now
+    merge.merge_households(
+        None,
+        dup.keep,
+        dup.other,
+        merge.default_choices(merge.household_fields(dup.keep, dup.other)),
+    )
+    db.session.commit()
+    keep_id, other_id = dup.samira.id, dup.samira2.id
+    b = login("manager")
+    listed = b.get(f"/persons/{keep_id}/duplicates").get_data(as_text=True)
+    assert f"/persons/{keep_id}/merge/{other_id}" in listed
+    url = f"/persons/{keep_id}/merge/{other_id}"
+    page = b.get(url).get_data(as_text=True)
+    # side by side: a radio pair for each differing field, preset to the better value
+    assert '<input checked id="pick_phone-1" name="pick_phone" type="radio" value="other">' in page
+    assert "0176 555" in page and "Samira Haddad" in page and "Samira Hadad" in page
+    assert 'name="pick_given_name"' not in page  # the same in both
+    confirm = b.post(
+        url,
+        {
+            "pick_family_name": "other",
+            "pick_native_name": "keep",
+            "pick_phone": "other",
+            "pick_languages": "keep",
+            "preview": "1",
+        },
+    )
+    body = confirm.get_data(as_text=True)
+    assert confirm.status_code == 200 and "Jetzt zusammenführen" in body
+    assert _merges() == 1  # the confirmation page changes nothing
+    form = {
+        "pick_family_name": "other",
+        "pick_native_name": "keep",
+        "pick_phone": "other",
+        "pick_languages": "keep",
+        "confirm": "1",
+    }
+    done = b.post(url, form)
+    assert done.status_code == 303
+    result_url = done.headers["Location"]
+    result = b.get(result_url).get_data(as_text=True)
+    assert "Zusammengeführt" in result and "family_name, phone" in result
+    db.session.expire_all()
+    samira = db.session.get(Person, keep_id)
+    assert (samira.family_name, samira.phone, samira.languages) == ("Hadad", "0176 555", "")
+    assert db.session.get(Person, other_id) is None
+    # old links lead to the survivor
+    for old, new in (
+        (f"/persons/{other_id}", f"/persons/{keep_id}"),
+        (f"/persons/{other_id}/indicators", f"/persons/{keep_id}/indicators"),
+    ):
+        response = b.get(old)
+        assert response.status_code == 302 and response.headers["Location"] == new, old
+    assert b.post(f"/persons/{other_id}/edit", {}).status_code == 404  # never acts on it
+    # a replayed confirmation does nothing twice
+    merges, events = _merges(), _merge_events()
+    replay = b.post(url, form)
+    assert replay.status_code == 303 and replay.headers["Location"] == result_url
+    assert "bereits zusammengeführt" in b.get(result_url).get_data(as_text=True)
+    assert (_merges(), _merge_events()) == (merges, events)
+    # the subject access shows the merge and the merged record's history
+    report = login("lead").get(f"/persons/{keep_id}/subject-access.json").get_json()
+    sections = {s["key"]: s["data"] for s in report["sections"]}
+    assert other_id in [row["Frühere Nummer"] for row in sections["merges"]]
+    assert any(
+        f"person {other_id} merged into {keep_id}" in row["Details"] for row in sections["access"]
+    )
+
+
+def test_household_merge_through_the_forms_and_old_links(dup, login, ctx):
+    keep_id, other_id = dup.keep.id, dup.other.id
+    b = login("lead")
+    listed = b.get(f"/households/{keep_id}/duplicates").get_data(as_text=True)
+    assert f"/households/{keep_id}/merge/{other_id}" in listed
+    url = f"/households/{keep_id}/merge/{other_id}"
+    page = b.get(url).get_data(as_text=True)
+    assert "Beratungskontakte: 3" in page and "Aufgaben: 2" in page
+    picks = {
+        "pick_name": "keep",
+        "pick_street": "other",
+        "pick_phone": "other",
+        "pick_manager_id": "keep",
+        "pick_counselling_started_on": "other",
+        "confirm": "1",
+    }
+    done = b.post(url, picks)
+    assert done.status_code == 303, done.get_data(as_text=True)
+    db.session.expire_all()
+    household = db.session.get(Household, keep_id)
+    assert (household.street, household.phone) == ("Lindenweg 3", "07161 12345")
+    assert len(household.members) == 3
+    for old in (f"/households/{other_id}", f"/households/{other_id}/timeline?page=2"):
+        response = b.get(old)
+        assert response.status_code == 302
+        assert response.headers["Location"] == old.replace(str(other_id), str(keep_id))
+    # a user who may not see the survivor gets no redirect (and learns nothing)
+    assert login("manager_b").get(f"/households/{other_id}").status_code == 404
+    assert login("town_admin").get(f"/merges/{_last_merge_id()}").status_code == 404
+
+
+def _last_merge_id() -> int:
+    return db.session.scalar(select(func.max(RecordMerge.id)))
+
+
+def test_a_missing_or_invalid_choice_is_shown_next_to_the_field(dup, login, ctx):
+    url = f"/households/{dup.keep.id}/merge/{dup.other.id}"
+    b = login("manager")
+    response = b.post(url, {"pick_name": "x", "pick_street": "other", "confirm": "1"})
+    body = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert body.count("Bitte einen der beiden Werte wählen.") == 4  # name, phone, manager, start
+    assert 'id="pick_name-err"' in body
+    assert _merges() == 0 and db.session.get(Household, dup.other.id) is not None
+
+
+def test_refusals_through_the_forms(county, login, make, ctx):
+    admin = login("admin")
+    farid = db.session.scalar(select(Person).where(Person.given_name == "Farid"))
+    olena = db.session.scalar(select(Person).where(Person.given_name == "Olena"))
+    samira = county.person_a.id
+    page = admin.get(f"/persons/{samira}/merge/{farid.id}").get_data(as_text=True)
+    assert "verschiedenen Teams (Team Nord, Team Süd)" in page and "pick_" not in page
+    refused = admin.post(f"/persons/{samira}/merge/{farid.id}", {"confirm": "1"})
+    assert refused.status_code == 409
+    assert "verschiedenen Teams" in refused.get_data(as_text=True)
+    same = admin.get(f"/persons/{samira}/merge/{samira}").get_data(as_text=True)
+    assert "nicht mit sich selbst" in same
+    # another organisation's record: not even its existence is shown
+    assert admin.get(f"/persons/{samira}/merge/{olena.id}").status_code == 404
+    assert admin.post(f"/persons/{samira}/merge/{olena.id}", {"confirm": "1"}).status_code == 404
+    households = f"/households/{county.household_a.id}/merge/{county.household_b.id}"
+    assert "verschiedenen Teams" in admin.get(households).get_data(as_text=True)
+    assert _merges() == 0 and _count(Person) == 3
