@@ -112,22 +112,26 @@ def _word_relevance(word: str):
     > a part of a word or the consonant skeleton)."""
     folded = squeeze(fold(word))
     transliterated = squeeze(latin(word))
-    padded = literal(" ").concat(Person.search_name).concat(" ")
+    name = literal(" ").concat(Person.search_name).concat(" ")
     options = [Person.search_name.contains(folded, autoescape=True)]
     variants = []
     if transliterated:
-        variants.append(Person.search_latin.contains(transliterated, autoescape=True))
+        options.append(Person.search_latin.contains(transliterated, autoescape=True))
+        # the start of a word in Latin letters: Юсуф for "yus"
+        latin_name = literal(" ").concat(Person.search_latin).concat(" ")
+        variants.append(latin_name.contains(f" {transliterated}", autoescape=True))
     sound = phonetic(word)
     # one sound key per query word; short words (Al, Bo) would match too much by sound alone
     if len(transliterated) >= 3 and sound and " " not in sound:
-        variants.append(Person.search_phonetic.contains(f" {sound} ", autoescape=True))
+        sounds_alike = Person.search_phonetic.contains(f" {sound} ", autoescape=True)
+        options.append(sounds_alike)
+        variants.append(sounds_alike)
     word_skeleton = skeleton(word)
     if len(word_skeleton) >= 3:
         options.append(Person.search_skeleton.contains(word_skeleton, autoescape=True))
-    options += variants
     rank = case(
-        (padded.contains(f" {folded} ", autoescape=True), EXACT),
-        (padded.contains(f" {folded}", autoescape=True), PREFIX),
+        (name.contains(f" {folded} ", autoescape=True), EXACT),
+        (name.contains(f" {folded}", autoescape=True), PREFIX),
         *([(or_(*variants), VARIANT)] if variants else []),
         else_=FUZZY,
     )
