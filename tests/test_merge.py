@@ -574,3 +574,43 @@ def test_refusals_through_the_forms(county, login, make, ctx):
     households = f"/households/{county.household_a.id}/merge/{county.household_b.id}"
     assert "verschiedenen Teams" in admin.get(households).get_data(as_text=True)
     assert _merges() == 0 and _count(Person) == 3
+
+
+def test_the_same_merge_confirmed_at_once_happens_once(dup, login, ctx):
+    """Four colleagues confirm the same merge at the same moment (PostgreSQL: SQLite
+    serialises writers with a file lock, so requests cannot race there)."""
+    import threading
+
+    from tests.conftest import is_postgres
+
+    if not is_postgres():
+        pytest.skip("needs PostgreSQL; run with TEST_DATABASE_URL=postgresql+psycopg://...")
+    keep_id, other_id = dup.keep.id, dup.other.id
+    url = f"/households/{keep_id}/merge/{other_id}"
+    picks = merge.default_choices(merge.household_fields(dup.keep, dup.other))
+    form = {f"pick_{name}": side for name, side in picks.items()} | {"confirm": "1"}
+    browsers = [login(name) for name in ("admin", "lead", "manager", "colleague")]
+    for b in browsers:
+        b.get(url)  # each with its own form's CSRF token
+    db.session.rollback()
+    barrier = threading.Barrier(len(browsers))
+    statuses: list[int] = []
+    errors: list[BaseException] = []
+
+    def confirm(b) -> None:
+        try:
+            barrier.wait(timeout=20)
+            statuses.append(b.post(url, form).status_code)
+        except BaseException as exc:  # pragma: no cover - reported below
+            errors.append(exc)
+
+    threads = [threading.Thread(target=confirm, args=(b,)) for b in browsers]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=120)
+    assert not errors and statuses == [303] * len(browsers)
+    db.session.expire_all()
+    assert _merges() == 1 and _merge_events() == 2
+    assert db.session.get(Household, other_id) is None
+    assert _count(Contact, household_id=keep_id) == 5
