@@ -56,6 +56,7 @@ def _refused(message: str, keep, other, kind: str):
 
 
 def _compare(kind: str, keep, other):
+    other_id = other.id  # kept: after a rollback the object may be gone
     try:
         if kind == PERSON:
             services.check_persons(keep, other)
@@ -91,10 +92,10 @@ def _compare(kind: str, keep, other):
         return _already_merged(done.pointer)
     except services.MergeRefused as refused:
         db.session.rollback()
-        return _refused(str(refused), keep, other, kind)
+        return _refused(str(refused), keep, _visible(kind, other_id), kind)
     except IntegrityError:  # the same merge committed by a concurrent request
         db.session.rollback()
-        done = _own_pointer(kind, other.id)
+        done = _own_pointer(kind, other_id)
         if done is None:
             raise
         return _already_merged(done)
