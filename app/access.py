@@ -6,7 +6,7 @@ from collections.abc import Callable
 from functools import wraps
 from typing import Any
 
-from flask import abort
+from flask import abort, redirect, request, url_for
 from flask_login import current_user, login_required
 from sqlalchemy import Select, false, select
 
@@ -61,6 +61,7 @@ def household_or_404(user: User, household_id: int) -> Household:
         household_scope(user, select(Household).where(Household.id == household_id))
     )
     if household is None:
+        _follow_merge(user, "household", household_id)
         abort(404)
     return household
 
@@ -70,5 +71,38 @@ def person_or_404(user: User, person_id: int) -> Person:
         household_scope(user, select(Person).join(Person.household).where(Person.id == person_id))
     )
     if person is None:
+        _follow_merge(user, "person", person_id)
         abort(404)
     return person
+
+
+def _follow_merge(user: User, kind: str, record_id: int) -> None:
+    """The pages of a merged record (app/merge/) moved to its survivor: a GET is redirected
+    (302) there when the user may see the survivor. Anything else stays 404: a stale form
+    must not act on the survivor."""
+    from app.merge.models import RecordMerge
+
+    if not request or request.method not in ("GET", "HEAD"):
+        return
+    key = f"{kind}_id"
+    args = dict(request.view_args or {})
+    if args.get(key) != record_id:
+        return
+    survivor_id = db.session.scalar(
+        select(RecordMerge.survivor_id).where(
+            RecordMerge.kind == kind, RecordMerge.merged_id == record_id
+        )
+    )
+    if survivor_id is None:
+        return
+    model = Person if kind == "person" else Household
+    stmt = select(model.id).where(model.id == survivor_id)
+    if model is Person:
+        stmt = stmt.join(Person.household)
+    if db.session.scalar(household_scope(user, stmt)) is None:
+        return
+    args[key] = survivor_id
+    target = url_for(request.endpoint, **args)
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    abort(redirect(target, 302))

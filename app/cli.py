@@ -1,4 +1,5 @@
-"""Flask CLI commands: demo data, translations, report rollups and audit-chain verification."""
+"""Flask CLI commands: demo data, translations, report rollups, search keys and audit-chain
+verification."""
 
 from __future__ import annotations
 
@@ -42,6 +43,20 @@ def register_cli(app: Flask) -> None:
             for table in rollups.TABLES:
                 count = conn.scalar(select(func.count()).select_from(table))
                 click.echo(f"{table.name}: {count} rows")
+
+    @app.cli.group("search-keys")
+    def search_keys_group() -> None:
+        """The persons' stored search keys (app/households/search.py)."""
+
+    @search_keys_group.command("rebuild")
+    def search_keys_rebuild() -> None:
+        """Recompute every person's search keys (after their form changed; migration 0016
+        does it once)."""
+        from app.households.search import rebuild_search_keys
+
+        with db.engine.begin() as conn:
+            changed = rebuild_search_keys(conn)
+        click.echo(f"search keys: {changed} persons updated")
 
     @reports.command("check-layout")
     def reports_check_layout() -> None:

@@ -8,6 +8,7 @@ from app.contacts.models import Contact, ContactComment, ContactVersion, Task, T
 from app.households.models import Household, Person
 from app.imports.models import ImportedRow, ImportMapping, ImportRun
 from app.indicators.models import Indicator, IndicatorOption, IndicatorReview, IndicatorValue
+from app.merge.models import RecordMerge
 from app.officehours.models import (
     KioskToken,
     OfficeException,
@@ -83,6 +84,7 @@ __all__ = [
     "PlanVersion",
     "Position",
     "QueueEntry",
+    "RecordMerge",
     "RecoveryCode",
     "Referral",
     "ReportText",

@@ -43,6 +43,7 @@ def register_web(app: Flask) -> None:
     from app.imports.routes import bp as imports_bp
     from app.indicators.routes import bp as indicators_bp
     from app.main.routes import bp as main_bp
+    from app.merge.routes import bp as merge_bp
     from app.officehours.routes import bp as officehours_bp
     from app.plans.routes import bp as plans_bp
     from app.privacy.routes import bp as privacy_bp
@@ -81,6 +82,7 @@ def register_web(app: Flask) -> None:
         firstrun_bp,
         handover_bp,
         transfers_bp,
+        merge_bp,
     ):
         app.register_blueprint(bp)
     init_assets(app)

@@ -124,7 +124,7 @@ class Scale:
         self.persons_target = int(PERSONS * factor)
         self.contacts_target = int(CONTACTS * factor)
         self.values_target = int(INDICATOR_VALUES * factor)
-        self._keys: dict[tuple[str, str, str], tuple[str, str]] = {}
+        self._keys: dict[tuple[str, str, str], tuple[str, ...]] = {}
 
     # organisation, teams, towns, staff: small, through plain INSERTs
     def organisation(self, load: Loader) -> None:
@@ -225,11 +225,10 @@ class Scale:
         )
 
     # households and persons
-    def _keys_for(self, given: str, family: str, native: str) -> tuple[str, str]:
+    def _keys_for(self, given: str, family: str, native: str) -> tuple[str, ...]:
         key = (given, family, native)
         if key not in self._keys:
-            name, skeleton = search_keys(given, family, native)
-            self._keys[key] = (name[:400], skeleton[:400])
+            self._keys[key] = tuple(search_keys(given, family, native))
         return self._keys[key]
 
     def _birth(self, low: int, high: int) -> tuple[int, int | None, int | None]:
@@ -300,7 +299,7 @@ class Scale:
                     sex, ages = rng.choice(["m", "f"]), (0, 17)
                 native_given, given = rng.choice(male if sex == "m" else female)
                 native = f"{native_given} {native_family}".strip() if native_given else ""
-                search_name, skeleton = self._keys_for(given, family, native)
+                search_name, skeleton, latin, sound = self._keys_for(given, family, native)
                 year, month, day = self._birth(*ages)
                 pid += 1
                 entry_date = entry if entry.year >= year else date(year, 12, 31)
@@ -319,6 +318,8 @@ class Scale:
                         native,
                         search_name,
                         skeleton,
+                        latin,
+                        sound,
                         year,
                         month,
                         day,
@@ -371,6 +372,8 @@ class Scale:
                 "native_name",
                 "search_name",
                 "search_skeleton",
+                "search_latin",
+                "search_phonetic",
                 "birth_year",
                 "birth_month",
                 "birth_day",

@@ -203,6 +203,12 @@ EXPECTED: dict[str, dict[str, str]] = {
     "transfers.start": CASE_DATA,
     "transfers.inbox": LEAD_AND_ADMIN,
     "transfers.decide": LEAD_AND_ADMIN,
+    # Merging duplicates (test_merge.py): whoever works on the team's cases.
+    "merge.persons": CASE_DATA,
+    "merge.households": CASE_DATA,
+    "merge.person_duplicates": CASE_DATA,
+    "merge.household_duplicates": CASE_DATA,
+    "merge.result": CASE_DATA,
     # The first run exists only while the installation has no accounts.
     "firstrun.first_run": TOKEN_ONLY,
 }
@@ -304,6 +310,36 @@ def url_args(county, needed: set[str]) -> dict[str, int | str]:
         db.session.add(transfer)
         db.session.commit()
         args["transfer_id"] = transfer.id
+    if needed & {"other_person_id", "other_household_id", "merge_id"}:
+        from app.households.models import Household, Person
+        from app.merge.services import merge_households
+
+        twin = Household(
+            organisation=county.county,
+            team=county.team_a,
+            municipality=county.town_a,
+            name="Haddad",
+            accommodation="follow_up",
+        )
+        again = Person(
+            household=household,
+            given_name="Samira",
+            family_name="Hadad",
+            residence_status="residence_permit",
+        )
+        gone = Household(
+            organisation=county.county,
+            team=county.team_a,
+            municipality=county.town_a,
+            name="Haddad",
+            accommodation="follow_up",
+        )
+        db.session.add_all([twin, again, gone])
+        db.session.commit()
+        args |= {"other_person_id": again.id, "other_household_id": twin.id}
+        merged = merge_households(None, twin, gone, {})
+        db.session.commit()
+        args["merge_id"] = merged.id
     if needed & {"position_id", "period_id"}:
         from tests.staffing_helpers import make_period, make_position
 

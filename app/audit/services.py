@@ -53,6 +53,7 @@ ACTION_LABELS = {
     "transfer_notice": _l("Umzug gemeldet"),
     "transfer_accept": _l("Übertragung angenommen"),
     "transfer_decline": _l("Übertragung abgelehnt"),
+    "merge": _l("zusammengeführt"),
 }
 
 _CHAIN_LOCK_ID = 7_310_001  # any constant: serialises chain appends on PostgreSQL

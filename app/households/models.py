@@ -15,7 +15,12 @@ from app.timeutil import utcnow
 class Household(db.Model):
     """A family or single person living at one address; the unit a manager is responsible for."""
 
-    __table_args__ = (Index("ix_household_team_status", "team_id", "status"),)
+    __table_args__ = (
+        Index("ix_household_team_status", "team_id", "status"),
+        # Ids are never reused (SQLite would reuse the highest after a delete): an id of a
+        # merged household stays its pointer to the survivor (app/merge/).
+        {"sqlite_autoincrement": True},
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     organisation_id: Mapped[int] = mapped_column(ForeignKey("organisation.id"), index=True)
@@ -47,7 +52,10 @@ class Household(db.Model):
 
 
 class Person(db.Model):
-    __table_args__ = (Index("ix_person_birth", "birth_year", "birth_month", "birth_day"),)
+    __table_args__ = (
+        Index("ix_person_birth", "birth_year", "birth_month", "birth_day"),
+        {"sqlite_autoincrement": True},  # as Household: merged ids are never reused
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
@@ -58,6 +66,8 @@ class Person(db.Model):
     # Normalised forms for tolerant search (see app/households/search.py).
     search_name: Mapped[str] = mapped_column(String(400), default="", index=True)
     search_skeleton: Mapped[str] = mapped_column(String(400), default="")
+    search_latin: Mapped[str] = mapped_column(String(400), default="", server_default="")
+    search_phonetic: Mapped[str] = mapped_column(String(200), default="", server_default="")
     # Birth dates are often known only partly: year always, month and day if known.
     birth_year: Mapped[int | None]
     birth_month: Mapped[int | None]

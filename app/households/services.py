@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
+import operator
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import Select, and_, exists, func, or_, select
+from sqlalchemy import Select, and_, case, exists, func, literal, or_, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from app.access import household_scope
@@ -15,18 +17,26 @@ from app.audit.services import record
 from app.extensions import db
 from app.households import rules
 from app.households.models import Household, Person
-from app.households.search import fold, parse_birth_query, search_keys, skeleton, squeeze
+from app.households.search import (
+    fold,
+    latin,
+    parse_birth_query,
+    phonetic,
+    search_keys,
+    skeleton,
+    squeeze,
+)
 from app.organisations.models import Municipality
 
 SEARCH_LIMIT = 30
 
 
 def refresh_search_keys(person: Person) -> None:
-    name, name_skeleton = search_keys(person.given_name, person.family_name, person.native_name)
-    # Folding can make text longer (NFKD turns one ligature such as U+FDFA into 18 letters);
-    # the keys are cut to their columns so that PostgreSQL never refuses the row.
-    person.search_name = name[: Person.search_name.type.length]
-    person.search_skeleton = name_skeleton[: Person.search_skeleton.type.length]
+    keys = search_keys(person.given_name, person.family_name, person.native_name)
+    person.search_name = keys.name
+    person.search_skeleton = keys.skeleton
+    person.search_latin = keys.latin
+    person.search_phonetic = keys.phonetic
 
 
 def changed_fields(obj: object, data: dict) -> list[str]:
@@ -92,14 +102,52 @@ def household_list_query(user: User, filters: ListFilters, today: date) -> Selec
     ).order_by(Household.name, Household.id)
 
 
+# Relevance of one query word for one person; a person's rank is the sum over the words.
+EXACT, PREFIX, VARIANT, FUZZY = 4, 3, 2, 1
+
+
+def _word_relevance(word: str):
+    """(condition, rank) of one query word: the condition finds the persons it matches, the
+    rank says how well (a whole word > the start of a word > a transliteration or sound-alike
+    > a part of a word or the consonant skeleton)."""
+    folded = squeeze(fold(word))
+    transliterated = squeeze(latin(word))
+    name = literal(" ").concat(Person.search_name).concat(" ")
+    options = [Person.search_name.contains(folded, autoescape=True)]
+    variants = []
+    if transliterated:
+        options.append(Person.search_latin.contains(transliterated, autoescape=True))
+        # the start of a word in Latin letters: Юсуф for "yus"
+        latin_name = literal(" ").concat(Person.search_latin).concat(" ")
+        variants.append(latin_name.contains(f" {transliterated}", autoescape=True))
+    sound = phonetic(word)
+    # one sound key per query word; short words (Al, Bo) would match too much by sound alone
+    if len(transliterated) >= 3 and sound and " " not in sound:
+        sounds_alike = Person.search_phonetic.contains(f" {sound} ", autoescape=True)
+        options.append(sounds_alike)
+        variants.append(sounds_alike)
+    word_skeleton = skeleton(word)
+    if len(word_skeleton) >= 3:
+        options.append(Person.search_skeleton.contains(word_skeleton, autoescape=True))
+    rank = case(
+        (name.contains(f" {folded} ", autoescape=True), EXACT),
+        (name.contains(f" {folded}", autoescape=True), PREFIX),
+        *([(or_(*variants), VARIANT)] if variants else []),
+        else_=FUZZY,
+    )
+    return or_(*options), rank
+
+
 def search_persons(user: User, query: str) -> list[Person]:
-    """Persons the user may see, by any part of a name (tolerant) or by birth date."""
+    """Persons the user may see, by any part of a name (tolerant) or by birth date; name
+    matches best first (`_word_relevance`)."""
     query = query.strip()[:100]
     if not query:
         return []
     stmt = household_scope(user, select(Person).join(Person.household)).options(
         contains_eager(Person.household).joinedload(Household.municipality)
     )
+    order = []
     if birth := parse_birth_query(query):
         year, month, day = birth
         conditions = [Person.birth_year == year]
@@ -113,15 +161,10 @@ def search_persons(user: User, query: str) -> list[Person]:
         words = squeeze(fold(query)).split()
         if not words:
             return []
-        word_conditions = []
-        for word in words:
-            options = [Person.search_name.contains(word, autoescape=True)]
-            word_skeleton = skeleton(word)
-            if len(word_skeleton) >= 3:
-                options.append(Person.search_skeleton.contains(word_skeleton, autoescape=True))
-            word_conditions.append(or_(*options))
-        stmt = stmt.where(and_(*word_conditions))
-    stmt = stmt.order_by(Household.status, Person.family_name, Person.given_name, Person.id)
+        matches = [_word_relevance(word) for word in words[:10]]
+        stmt = stmt.where(and_(*(condition for condition, _rank in matches)))
+        order.append(functools.reduce(operator.add, (rank for _c, rank in matches)).desc())
+    stmt = stmt.order_by(*order, Household.status, Person.family_name, Person.given_name, Person.id)
     return list(db.session.scalars(stmt.limit(SEARCH_LIMIT)))
 
 
@@ -132,15 +175,19 @@ def possible_duplicates(
     birth_year: int | None,
     exclude_id: int | None = None,
 ) -> list[Person]:
-    """Persons in the user's organisation with the same name skeleton and a birth year within
-    one year. Searched organisation-wide (within what the user may see) because families move
+    """Persons in the user's organisation with the same family name (skeleton or sound), a
+    given name in common (skeleton or sound: Yusuf, Jusuf, يوسف) and a birth year within one
+    year. Searched organisation-wide (within what the user may see) because families move
     between towns; the caller shows them before anything is saved."""
     family_skeleton = skeleton(family_name)
-    if not family_skeleton:
+    # one-digit sound keys (Haddad: "2") say too little about a family name on their own
+    family_sounds = [code for code in phonetic(family_name).split() if len(code) >= 2]
+    family = [Person.search_phonetic.contains(f" {code} ") for code in family_sounds]
+    if family_skeleton:
+        family.append(Person.search_skeleton.contains(family_skeleton, autoescape=True))
+    if not family:
         return []
-    stmt = household_scope(user, select(Person).join(Person.household)).where(
-        Person.search_skeleton.contains(family_skeleton, autoescape=True)
-    )
+    stmt = household_scope(user, select(Person).join(Person.household)).where(or_(*family))
     if birth_year:
         stmt = stmt.where(
             or_(Person.birth_year.is_(None), func.abs(Person.birth_year - birth_year) <= 1)
@@ -148,8 +195,13 @@ def possible_duplicates(
     if exclude_id:
         stmt = stmt.where(Person.id != exclude_id)
     given = set(skeleton(given_name).split())
-    candidates = db.session.scalars(stmt.limit(50))
-    return [p for p in candidates if given & set(p.search_skeleton.split())][:10]
+    given_sounds = set(phonetic(given_name).split())
+    candidates = db.session.scalars(stmt.order_by(Person.id).limit(50))
+    return [
+        p
+        for p in candidates
+        if given & set(p.search_skeleton.split()) or given_sounds & set(p.search_phonetic.split())
+    ][:10]
 
 
 def create_household(user: User, data: dict) -> Household:

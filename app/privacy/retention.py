@@ -69,6 +69,8 @@ def anonymise_household(household: Household) -> None:
         person.languages = ""
         person.search_name = ""
         person.search_skeleton = ""
+        person.search_latin = ""
+        person.search_phonetic = ""
         person.birth_month = None
         person.birth_day = None
         person.updated_at = utcnow()

@@ -102,16 +102,22 @@ def corrections(person: Person) -> list[PersonCorrection]:
 
 
 def access_events(person: Person) -> list[AuditEvent]:
-    """Every audit event about the person or their household, oldest first."""
+    """Every audit event about the person or their household, oldest first, including those
+    of the records merged into them (app/merge/)."""
+    from app.merge.services import merged_ids
+
     return list(
         db.session.scalars(
             select(AuditEvent)
             .where(
                 or_(
-                    and_(AuditEvent.object_type == "person", AuditEvent.object_id == person.id),
+                    and_(
+                        AuditEvent.object_type == "person",
+                        AuditEvent.object_id.in_(merged_ids("person", person.id)),
+                    ),
                     and_(
                         AuditEvent.object_type == "household",
-                        AuditEvent.object_id == person.household_id,
+                        AuditEvent.object_id.in_(merged_ids("household", person.household_id)),
                     ),
                 )
             )
