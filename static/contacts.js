@@ -142,9 +142,9 @@
       link.addEventListener("click", (event) => {
         const target = document.getElementById(link.getAttribute("href").slice(1));
         if (!target) return;
-        const input = target.matches("input, select, textarea")
+        const input = target.matches("input,select,textarea")
           ? target
-          : target.querySelector("input:not([type=hidden]), select, textarea");
+          : target.querySelector("input:not([type=hidden]),select,textarea");
         if (!input) return;
         event.preventDefault();
         target.scrollIntoView({ block: "center" });

@@ -19,7 +19,9 @@ from tests.contacts_helpers import contact_payload, make_contact, seed_topics
 
 pytestmark = pytest.mark.usefixtures("consented")
 
-CHECKED_SETTING = re.compile(r'name="setting" value="(\w+)" checked><span>([^<]*)(<small[^>]*>[^<]*)?')
+CHECKED_SETTING = re.compile(
+    r'name="setting" value="(\w+)" checked><span>([^<]*)(<small[^>]*>[^<]*)?'
+)
 
 
 def _last_contact(county, hours_ago: float, setting: str = "video") -> Contact:
@@ -59,16 +61,14 @@ def test_recent_setting_and_place_are_preselected_and_marked(login, county):
     _last_contact(county, hours_ago=2, setting="office_hour")
     html = _form(login("manager"), county)
     value, label, marker = CHECKED_SETTING.search(html).groups()
-    assert (value, label.strip()) == ("office_hour", "Sprechstunde")
+    assert (value, label.strip()) == ("office_hour", "Sprechstunde vor Ort")
     assert marker is not None and marker.endswith("wie zuletzt")
     assert html.count('data-preselected="setting"') == 1  # only on the chosen chip
     assert 'value="Rathaus Nordheim, Zimmer 3"' in html
     assert 'data-preselected="location">wie zuletzt</small>' in html
 
 
-def test_after_twelve_hours_no_setting_is_chosen_and_saving_without_one_is_refused(
-    login, county
-):
+def test_after_twelve_hours_no_setting_is_chosen_and_saving_without_one_is_refused(login, county):
     seed_topics()
     _last_contact(county, hours_ago=13)
     b = login("manager")
@@ -104,7 +104,9 @@ def test_all_members_preselected_is_said_and_an_appointment_prefill_is_not_last_
     _last_contact(county, hours_ago=1, setting="video")
     b = login("manager")
     html = _form(b, county)
-    assert f'value="{county.person_a.id}" checked' in html and f'value="{second.id}" checked' in html
+    assert (
+        f'value="{county.person_a.id}" checked' in html and f'value="{second.id}" checked' in html
+    )
     assert "Vorausgewählt: alle Haushaltsmitglieder." in html
     assert CHECKED_SETTING.search(html).group(1) == "video"
     # Opened from an office hour: setting, place and person come from there, not from the

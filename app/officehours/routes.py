@@ -487,7 +487,7 @@ def _walk_in_person_form(entry: QueueEntry, *, submitted: bool) -> WalkInPersonF
     if not submitted:
         form.given_name.data = entry.walk_in_name
         form.languages.data = entry.language
-        allowed = {value for value, _label in form.municipality_id.choices}
+        allowed = {choice.value for choice in form.municipality_id.choices}
         if entry.location.municipality_id in allowed:
             form.municipality_id.data = entry.location.municipality_id
     return form
