@@ -489,6 +489,35 @@ def test_walk_in_recorded_as_a_new_person_once(county, login, ctx):
     assert replay.headers["Location"] == location
     assert (count_rows(Household), count_rows(Person)) == (households + 1, persons + 1)
 
+    # New, so no consent to counselling data yet: the form leads to the consent page and
+    # that leads back to the same prefilled form, now with Amal chosen.
+    form = b.get(location).text
+    assert f'name="participants" value="{amal.id}" checked' not in form
+    consent = re.search(rf'href="(/persons/{amal.id}/consent/new\?next=[^"]+)"', form)
+    consent_url = consent.group(1).replace("&amp;", "&")
+    b.get(consent_url)
+    given = b.post(
+        consent_url,
+        {
+            "counselling": "y",
+            "language": "de",
+            "form_version": "2026-1",
+            "method": "paper",
+            "given_on": today().strftime("%d.%m.%Y"),
+        },
+    )
+    assert given.headers["Location"] == location
+    _assert_prefilled_contact_form(b, location, amal.household, amal.id, world)
+
+
+def test_consent_page_returns_only_to_a_path_of_this_site(county, login, ctx):
+    b = login("manager")
+    url = f"/persons/{county.person_a.id}/consent/new?next=//evil.example/x"
+    assert 'href="//evil.example/x"' not in b.get(url).text
+    data = {"counselling": "y", "language": "de", "form_version": "2026-1", "method": "paper"}
+    response = b.post(url, data | {"given_on": today().strftime("%d.%m.%Y")})
+    assert response.headers["Location"] == f"/persons/{county.person_a.id}"
+
 
 def test_walk_in_similar_to_a_known_person_is_shown_before_anything_is_recorded(county, login, ctx):
     from app.households.models import Household

@@ -67,9 +67,7 @@ def test_htmx_swap_moves_focus_to_the_summary_in_view(phone, county, ctx):
     # The link leads to the field: its first chip takes the focus and is in view.
     summary.locator("a[href='#topics']").click()
     phone.wait_for_function("document.activeElement.name === 'topics'")
-    chip = phone.evaluate(
-        "document.activeElement.closest('label').getBoundingClientRect().top"
-    )
+    chip = phone.evaluate("document.activeElement.closest('label').getBoundingClientRect().top")
     assert 0 <= chip < PHONE["height"]
     assert phone.input_value("#contact-entry textarea[name=note]") == "Nicht verlieren"
     assert _contacts() == 0
