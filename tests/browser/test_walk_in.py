@@ -88,3 +88,34 @@ def test_desk_without_office_hour_today_warns_and_checks_in_only_when_told(phone
     phone.wait_for_selector("text=Angemeldet: Yonas")
     db.session.expire_all()
     assert db.session.scalar(select(db.func.count()).select_from(QueueEntry)) == before + 1
+
+
+def test_new_pages_have_no_serious_accessibility_violations(chromium, live_server, county, ctx):
+    from tests.browser.test_accessibility import violations
+
+    seed_topics()
+    world = build_world(county)
+    db.session.add(OfficeException(location=world.location, on=today(), reason="Ausflug"))
+    db.session.commit()
+    context = chromium.new_context(viewport=PHONE, base_url=live_server, bypass_csp=True)
+    page = context.new_page()
+    problems = {}
+    try:
+        sign_in(page, "manager", PASSWORD)
+        page.goto(f"/desk/{world.location.id}")  # the warning and the deliberate button
+        problems["desk"] = violations(page)
+        page.goto(f"/officehours/locations/{world.location.id}/queue")
+        page.click(f"li[data-entry='{world.entry.id}'] button:has-text('Aufnehmen')")
+        page.wait_for_url(f"**/officehours/queue/{world.entry.id}/person")
+        problems["walk-in step"] = violations(page)
+        page.click("button:has-text('Erfassen und Kontakt aufnehmen')")  # nothing filled in
+        page.wait_for_selector("#family_name-err")
+        problems["walk-in step with errors"] = violations(page)
+        page.goto(f"/households/{county.household_a.id}/contacts/new")
+        page.wait_for_selector("form.contact-form[data-enhanced]")
+        page.click("#contact-form button[type=submit]")  # no setting, no topic
+        page.wait_for_selector("#error-summary")
+        problems["contact form with error summary"] = violations(page)
+    finally:
+        context.close()
+    assert {name: v for name, v in problems.items() if v} == {}
