@@ -450,7 +450,7 @@ def walk_in(entry_id: int):
         person = person_or_404(current_user, int_arg("person_id", values=request.form) or 0)
         return _linked(entry, person)
     if mode == "create" and person_form.validate_on_submit():
-        data = {name: field.data for name, field in person_form._fields.items()}
+        data = person_form.data
         duplicates = household_services.possible_duplicates(
             current_user, data["given_name"], data["family_name"], data["birth_year"]
         )
