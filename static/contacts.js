@@ -3,7 +3,10 @@
 //   reload or an accidental navigation does not lose it; the draft is removed once the
 //   contact shows up in the timeline (saved);
 // - preset durations and the free entry exclude each other;
-// - the place field is only shown for settings that need it.
+// - the place field is only shown for settings that need it;
+// - a "wie zuletzt" marker disappears once its field is changed (it no longer says what
+//   the form chose);
+// - a link of the error summary focuses its field's first input, not just scrolls to it.
 (() => {
   const PREFIX = "wb-contact-draft:";
   const store = (() => {
@@ -122,6 +125,34 @@
     update();
   }
 
+  function setupPreselected(form) {
+    const hide = (event) => {
+      const name = event.target.name;
+      if (!name) return;
+      form.querySelectorAll("[data-preselected]").forEach((marker) => {
+        if (marker.dataset.preselected === name) marker.hidden = true;
+      });
+    };
+    form.addEventListener("change", hide);
+    form.addEventListener("input", hide);
+  }
+
+  function setupSummary(form) {
+    form.querySelectorAll(".error-summary a[href^='#']").forEach((link) => {
+      link.addEventListener("click", (event) => {
+        const target = document.getElementById(link.getAttribute("href").slice(1));
+        if (!target) return;
+        const input = target.matches("input,select,textarea")
+          ? target
+          : target.querySelector("input:not([type=hidden]),select,textarea");
+        if (!input) return;
+        event.preventDefault();
+        target.scrollIntoView({ block: "center" });
+        input.focus({ preventScroll: true });
+      });
+    });
+  }
+
   function init(root) {
     clearSavedDrafts(root);
     const forms = Array.from(root.querySelectorAll("form.contact-form"));
@@ -132,6 +163,8 @@
       setupDraft(form);
       setupDuration(form);
       setupPlace(form);
+      setupPreselected(form);
+      setupSummary(form);
     });
   }
 

@@ -164,6 +164,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "officehours.queue": CASE_DATA,
     "officehours.take": CASE_DATA,
     "officehours.finish": CASE_DATA,
+    # The step after taking a walk-in (only the manager who took it; test_officehours.py).
+    "officehours.walk_in": CASE_DATA,
     "officehours.kiosk_enrol": TOKEN_ONLY,
     "officehours.desk_index": STAFF,
     "officehours.desk": STAFF,

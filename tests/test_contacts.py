@@ -181,9 +181,11 @@ def test_defaults_follow_the_managers_last_setting_and_place(login, county):
     html = b.get(f"/households/{household.id}/contacts/new").get_data(as_text=True)
     assert 'value="office_hour" checked' in html
     assert 'value="Rathaus Nordheim, Zimmer 3"' in html
-    # Another manager's defaults are their own.
+    # Another manager's defaults are their own: without a contact of their own, no setting
+    # is chosen for them (tests/test_contact_preselection.py).
     other = login("colleague").get(f"/households/{household.id}/contacts/new").text
-    assert 'value="home_visit" checked' in other
+    assert 'name="setting" value="office_hour" checked' not in other
+    assert 'name="setting" value="home_visit"><span>' in other
 
 
 def test_free_duration_wins_over_preset_and_interpreter_is_kept(login, county):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 
 from sqlalchemy import select
@@ -311,11 +312,13 @@ def test_take_and_finish(county, login, ctx):
     b = login("manager")
     b.get(f"/officehours/locations/{world.location.id}/queue")
     response = b.post(f"/officehours/queue/{world.entry.id}/take")
-    assert response.status_code == 302  # a walk-in without household: back to the queue
+    # A walk-in without household: on to the step that finds or records the person.
+    assert response.headers["Location"] == f"/officehours/queue/{world.entry.id}/person"
     db.session.expire_all()
     entry = db.session.get(QueueEntry, world.entry.id)
     assert entry.status == "in_consultation" and entry.taken_by_id == county.users["manager"].id
-    assert "im Gespräch" in b.get(response.headers["Location"]).get_data(as_text=True)
+    queue = b.get(f"/officehours/locations/{world.location.id}/queue").text
+    assert "Im Gespräch (1)" in queue and "Person zuordnen" in queue
     b.post(f"/officehours/queue/{world.entry.id}/finish", {"status": "done"})
     db.session.expire_all()
     assert db.session.get(QueueEntry, world.entry.id).status == "done"
@@ -358,3 +361,282 @@ def test_taking_a_known_person_opens_the_contact_form_prefilled(consented, login
     assert 'name="setting" value="office_hour" checked' in form
     assert "Rathaus Nordheim" in form
     assert f'value="{county.person_a.id}" checked' in form
+
+
+# --- a walk-in taken from the queue: find or record the person, then the contact form ---------
+
+
+def _take_walk_in(b, world):
+    b.get(f"/officehours/locations/{world.location.id}/queue")
+    response = b.post(f"/officehours/queue/{world.entry.id}/take")
+    step = f"/officehours/queue/{world.entry.id}/person"
+    assert response.headers["Location"] == step
+    return step
+
+
+def _entry(entry_id: int) -> QueueEntry:
+    db.session.expire_all()
+    return db.session.get(QueueEntry, entry_id)
+
+
+def _assert_prefilled_contact_form(b, location: str, household, person_id: int, world) -> None:
+    assert location.startswith(f"/households/{household.id}/contacts/new?")
+    form = b.get(location).text
+    assert 'name="setting" value="office_hour" checked' in form
+    assert 'value="Rathaus Nordheim, Zimmer 3"' in form
+    assert f'name="participants" value="{person_id}" checked' in form
+    called = _entry(world.entry.id).called_at
+    from app.timeutil import to_local
+
+    assert f'value="{to_local(called):%Y-%m-%dT%H:%M}"' in form  # the date: when taken
+
+
+def test_walk_in_is_found_by_the_desk_name_and_opens_the_prefilled_contact_form(
+    consented, make, login, ctx
+):
+    county = consented
+    world = build_world(county)
+    amal = make.person(county.household_a, "Amal")
+    db.session.flush()
+    from tests.conftest import given_consent
+
+    db.session.add(given_consent(amal.id))
+    db.session.commit()
+    b = login("manager")
+    step = _take_walk_in(b, world)
+    page = b.get(step)
+    assert page.status_code == 200
+    html = page.text
+    assert "Wer ist Amal?" in html
+    # Searched at once for the first name given at the desk; the name is in no URL.
+    assert "Amal Haddad" in html and "Samira Haddad" not in html
+    assert 'value="Amal"' in html and "?q=" not in html
+    response = b.post(step, {"mode": "choose", "person_id": str(amal.id)})
+    assert response.status_code == 302
+    entry = _entry(world.entry.id)
+    assert (entry.person_id, entry.household_id) == (amal.id, county.household_a.id)
+    _assert_prefilled_contact_form(
+        b, response.headers["Location"], county.household_a, amal.id, world
+    )
+    # A double submit (or a second tab) changes nothing and lands on the same form.
+    again = b.post(step, {"mode": "choose", "person_id": str(county.person_a.id)})
+    assert again.headers["Location"] == response.headers["Location"]
+    assert _entry(world.entry.id).person_id == amal.id
+    linked = db.session.scalars(
+        select(AuditEvent).where(
+            AuditEvent.object_type == "queue_entry",
+            AuditEvent.detail == "fields: person, household",
+        )
+    ).all()
+    assert len(linked) == 1
+
+
+def test_walk_in_search_by_post_and_only_within_scope(county, login, ctx):
+    world = build_world(county)
+    b = login("manager")
+    step = _take_walk_in(b, world)
+    assert "Niemand gefunden" in b.get(step).text  # nobody called Amal yet
+    found = b.post(step, {"mode": "search", "q": "Samira"}).text
+    assert "Samira Haddad" in found and 'value="Samira"' in found
+    farid = county.household_b.members[0]  # another team's household
+    other_team = b.post(step, {"mode": "search", "q": "Farid"}).text
+    assert "Farid Rahimi" not in other_team and "Niemand gefunden" in other_team
+    # Choosing a person one may not see by a forged id is refused; nothing is linked.
+    assert b.post(step, {"mode": "choose", "person_id": str(farid.id)}).status_code == 404
+    assert _entry(world.entry.id).household_id is None
+    assert b.post(step, {"mode": "bogus"}).status_code == 400
+
+
+def test_walk_in_recorded_as_a_new_person_once(county, login, ctx):
+    from app.households.models import Household, Person
+
+    world = build_world(county)
+    b = login("manager")
+    step = _take_walk_in(b, world)
+    form = b.get(step).text
+    assert re.search(r'<input[^>]*name="given_name"[^>]*value="Amal"', form)
+    assert 'value="Arabisch"' in form  # the language given at the desk
+    assert f'<option selected value="{county.town_a.id}">' in form  # the office's town
+    households, persons = count_rows(Household), count_rows(Person)
+    data = {
+        "mode": "create",
+        "given_name": "Amal",
+        "family_name": "",
+        "birth_year": "1988",
+        "languages": "Arabisch",
+        "municipality_id": str(county.town_a.id),
+        "accommodation": "follow_up",
+        "residence_status": "residence_permit",
+    }
+    bad = b.post(step, data)
+    assert bad.status_code == 400
+    assert "Bitte den Familiennamen angeben." in bad.text
+    assert (count_rows(Household), count_rows(Person)) == (households, persons)
+    response = b.post(step, data | {"family_name": "Nasser"})
+    assert response.status_code == 302
+    amal = db.session.scalar(select(Person).where(Person.family_name == "Nasser"))
+    assert (
+        amal.household.name == "Nasser" and amal.household.manager_id == county.users["manager"].id
+    )
+    assert amal.household.municipality_id == county.town_a.id and amal.languages == "Arabisch"
+    entry = _entry(world.entry.id)
+    assert (entry.person_id, entry.household_id) == (amal.id, amal.household_id)
+    location = response.headers["Location"]
+    assert location.startswith(f"/households/{amal.household_id}/contacts/new?")
+    assert f"person_ids={amal.id}" in location and "setting=office_hour" in location
+    # The same post again (a double tap, a replay): no second household.
+    replay = b.post(step, data | {"family_name": "Nasser"})
+    assert replay.headers["Location"] == location
+    assert (count_rows(Household), count_rows(Person)) == (households + 1, persons + 1)
+
+    # New, so no consent to counselling data yet: the form leads to the consent page and
+    # that leads back to the same prefilled form, now with Amal chosen.
+    form = b.get(location).text
+    assert f'name="participants" value="{amal.id}" checked' not in form
+    consent = re.search(rf'href="(/persons/{amal.id}/consent/new\?next=[^"]+)"', form)
+    consent_url = consent.group(1).replace("&amp;", "&")
+    b.get(consent_url)
+    given = b.post(
+        consent_url,
+        {
+            "counselling": "y",
+            "language": "de",
+            "form_version": "2026-1",
+            "method": "paper",
+            "given_on": today().strftime("%d.%m.%Y"),
+        },
+    )
+    assert given.headers["Location"] == location
+    _assert_prefilled_contact_form(b, location, amal.household, amal.id, world)
+
+
+def test_consent_page_returns_only_to_a_path_of_this_site(county, login, ctx):
+    b = login("manager")
+    url = f"/persons/{county.person_a.id}/consent/new?next=//evil.example/x"
+    assert 'href="//evil.example/x"' not in b.get(url).text
+    data = {"counselling": "y", "language": "de", "form_version": "2026-1", "method": "paper"}
+    response = b.post(url, data | {"given_on": today().strftime("%d.%m.%Y")})
+    assert response.headers["Location"] == f"/persons/{county.person_a.id}"
+
+
+def test_walk_in_similar_to_a_known_person_is_shown_before_anything_is_recorded(county, login, ctx):
+    from app.households.models import Household
+
+    world = build_world(county)
+    b = login("manager")
+    step = _take_walk_in(b, world)
+    households = count_rows(Household)
+    data = {
+        "mode": "create",
+        "given_name": "Samira",
+        "family_name": "Hadad",  # as the desk heard it; known as "Haddad", born 1990
+        "birth_year": "1991",
+        "municipality_id": str(county.town_a.id),
+        "accommodation": "follow_up",
+        "residence_status": "residence_permit",
+    }
+    page = b.post(step, data)
+    assert page.status_code == 200
+    assert "Mögliche Doppelerfassung" in page.text and "Samira Haddad" in page.text
+    assert count_rows(Household) == households
+    assert _entry(world.entry.id).household_id is None
+    chosen = b.post(step, {"mode": "choose", "person_id": str(county.person_a.id)})
+    assert chosen.headers["Location"].startswith(f"/households/{county.household_a.id}/")
+    assert count_rows(Household) == households
+
+
+def test_walk_in_step_only_for_the_manager_who_took_the_walk_in(county, login, ctx):
+    world = build_world(county)
+    step = f"/officehours/queue/{world.entry.id}/person"
+    b = login("manager")
+    not_taken = b.get(step)  # still waiting: take first
+    assert not_taken.headers["Location"] == f"/officehours/locations/{world.location.id}/queue"
+    assert "Bitte zuerst aufnehmen" in b.get(not_taken.headers["Location"]).text
+    _take_walk_in(b, world)
+    colleague = login("colleague")
+    refused = colleague.get(step)
+    assert refused.status_code == 302
+    assert "wird schon von Manager betreut" in colleague.get(refused.headers["Location"]).text
+    colleague.get(f"/officehours/locations/{world.location.id}/queue")
+    colleague.post(step, {"mode": "choose", "person_id": str(county.person_a.id)})
+    assert _entry(world.entry.id).household_id is None
+    assert login("manager_b").get(step).status_code == 404  # another team's location
+
+
+def test_taking_a_walk_in_with_htmx_redirects_the_page_to_the_step(county, login, ctx):
+    world = build_world(county)
+    b = login("manager")
+    b.get(f"/officehours/locations/{world.location.id}/queue")
+    response = b.post(f"/officehours/queue/{world.entry.id}/take", headers={"HX-Request": "true"})
+    assert response.status_code == 200
+    assert response.headers["HX-Redirect"] == f"/officehours/queue/{world.entry.id}/person"
+
+
+# --- the desk on a day without an office hour -------------------------------------------------
+
+
+def test_next_sessions_skip_today_and_exceptions(county, ctx):
+    world = build_world(county)
+    in_a_week = today() + timedelta(days=7)
+    assert [s.day for s in services.next_sessions(world.location, today())] == [
+        in_a_week,
+        in_a_week + timedelta(days=7),
+    ]
+    db.session.add(OfficeException(location=world.location, on=in_a_week))
+    db.session.flush()
+    nxt = services.next_sessions(world.location, today(), limit=1)
+    assert [s.day for s in nxt] == [in_a_week + timedelta(days=7)]
+    world.schedule.valid_until = today()
+    db.session.flush()
+    assert services.next_sessions(world.location, today()) == []
+
+
+def test_desk_without_office_hour_today_warns_and_asks_before_a_walk_in(app, county, ctx):
+    from app.i18n import local_date, local_time
+
+    world = build_world(county)
+    db.session.add(OfficeException(location=world.location, on=today(), reason="Betriebsausflug"))
+    db.session.commit()
+    b, _ = _kiosk(app, world.kiosk_raw)
+    url = f"/desk/{world.location.id}"
+    page = b.get(url).text
+    assert "Heute findet hier keine Sprechstunde statt." in page
+    session = services.next_sessions(world.location, today())[0]
+    with app.test_request_context(headers={"Accept-Language": "de"}):
+        shown = f"{local_date(session.starts_at)}–{local_time(session.ends_at)} Uhr"
+    assert shown in page
+    assert "Trotzdem ohne Termin anmelden" in page and ">Ohne Termin anmelden<" not in page
+    before = count_rows(QueueEntry)
+    # Sent without the confirmation (an old page, the Enter key of another form): nothing is
+    # created, the desk is asked, with what was typed kept.
+    asked = b.post(
+        f"{url}/checkin", {"mode": "walk_in", "first_name": "Yonas", "language": "Tigrinya"}
+    )
+    assert asked.status_code == 200
+    assert "Noch nicht angemeldet" in asked.text and 'value="Yonas"' in asked.text
+    assert shown in asked.text
+    assert count_rows(QueueEntry) == before
+    confirmed = b.post(
+        f"{url}/checkin", {"mode": "walk_in", "first_name": "Yonas", "confirmed": "1"}
+    )
+    assert confirmed.status_code == 303
+    assert count_rows(QueueEntry) == before + 1
+
+
+def test_desk_with_an_office_hour_today_takes_walk_ins_as_before(app, county, ctx):
+    world = build_world(county)
+    b, _ = _kiosk(app, world.kiosk_raw)
+    page = b.get(f"/desk/{world.location.id}").text
+    assert "keine Sprechstunde" not in page and "Trotzdem" not in page
+    before = count_rows(QueueEntry)
+    response = b.post(f"/desk/{world.location.id}/checkin", {"mode": "walk_in", "first_name": "Y"})
+    assert response.status_code == 303 and count_rows(QueueEntry) == before + 1
+
+
+def test_desk_without_any_coming_office_hour_says_so(app, county, ctx):
+    world = build_world(county)
+    world.schedule.valid_until = today() - timedelta(days=1)
+    db.session.commit()
+    b, _ = _kiosk(app, world.kiosk_raw)
+    page = b.get(f"/desk/{world.location.id}").text
+    assert "In den nächsten acht Wochen ist hier keine Sprechstunde eingetragen." in page

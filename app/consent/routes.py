@@ -23,6 +23,7 @@ from app.documents.languages import preferred
 from app.documents.web import STYLESHEETS, chosen, selector_options
 from app.extensions import db
 from app.pdf import render_pdf
+from app.redirects import safe_next
 from app.timeutil import today
 
 bp = Blueprint("consent", __name__)
@@ -74,8 +75,15 @@ def give(person_id: int):
         )
         db.session.commit()
         flash(_("Einwilligung gespeichert."), "success")
-        return redirect(url_for("households.show_person", person_id=person.id))
-    return render_template("consent/give.html", form=form, person=person)
+        # `next`: back where the consent was missing, e.g. the contact form of a walk-in.
+        return redirect(_back(person))
+    return render_template("consent/give.html", form=form, person=person, back=_back(person))
+
+
+def _back(person) -> str:
+    return safe_next(
+        request.args.get("next"), url_for("households.show_person", person_id=person.id)
+    )
 
 
 @bp.route("/persons/<int:person_id>/consent/withdraw", methods=["GET", "POST"])

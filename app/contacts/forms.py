@@ -173,6 +173,9 @@ class ContactForm(Form):
     # True when the time field holds the render time: then it follows the first keystroke
     # (static/outbox.js), so a note typed into a form kept from earlier gets its real time.
     time_follows_typing = False
+    # Fields whose value the form chose for the user, shown with a marker: "last" (copied
+    # from the user's last contact), "all" (every household member who consented).
+    preselected: dict[str, str] = {}  # replaced per form (routes._preselect), never mutated
     idempotency_key = HiddenField(default=new_key)
     participants = ChipsField(
         _l("Wer war dabei?"),
@@ -195,10 +198,12 @@ class ContactForm(Form):
         [],
         render_kw={"inputmode": "numeric", "min": "1", "max": str(choices.MAX_DURATION)},
     )
+    # No default: a new contact starts with the setting of the last one (recent only, marked
+    # "wie zuletzt") or with none, never with a guess nobody notices (issue #17).
     setting = ChoiceRadioField(
         _l("Art des Kontakts"),
         choices=opts(choices.SETTINGS.items()),
-        default="home_visit",
+        default=None,
         invalid_message=_l("Bitte eine Art des Kontakts wählen."),
     )
     location = text(_l("Ort / Behörde"), 160, render_kw={"autocomplete": "on"})
@@ -230,6 +235,40 @@ class ContactForm(Form):
     @property
     def occurred_at_utc(self) -> datetime | None:
         return local_to_utc(self.occurred_at.data) if self.occurred_at.data else None
+
+    # --- the error summary at the top of the form --------------------------------------
+    # Fields in the order the page shows them; each error links to its field (the input, or
+    # the fieldset of a group of chips: templates/contacts/_form.html).
+    SUMMARY_ORDER = (
+        ("idempotency_key", None),
+        ("participants", "participants"),
+        ("setting", "setting"),
+        ("location", "location"),
+        ("topics", "topics"),
+        ("occurred_at", "occurred_at"),
+        ("duration_preset", "duration"),
+        ("duration_minutes", "duration_minutes"),
+        ("note", "note"),
+        ("tasks", None),
+        ("interpreter_kind", "interpreter"),
+        ("interpreter_language", "interpreter_language"),
+    )
+
+    def error_summary(self) -> list[tuple[str | None, str]]:
+        """(anchor, text) of every error, in page order; no anchor for the form itself."""
+        items: list[tuple[str | None, str]] = []
+        for name, anchor in self.SUMMARY_ORDER:
+            field = self[name]
+            if name == "tasks":
+                for number, entry in enumerate(field.entries, start=1):
+                    for sub in entry.form:
+                        label = _("%(n)s. Schritt – %(field)s", n=number, field=sub.label.text)
+                        items += [(sub.id, f"{label}: {error}") for error in sub.errors]
+            elif anchor is None:
+                items += [(None, str(error)) for error in field.errors]
+            else:
+                items += [(anchor, f"{field.label.text}: {error}") for error in field.errors]
+        return items
 
     # --- checks -----------------------------------------------------------------------
     def validate_idempotency_key(self, field: HiddenField) -> None:

@@ -81,12 +81,7 @@ def _contact_form(household: Household, contact: Contact | None = None) -> Conta
         ]
     if request.method == "GET":
         if contact is None:
-            defaults = services.last_defaults(current_user)
-            form.setting.data = defaults.get("setting", form.setting.data)
-            form.location.data = defaults.get("location", "")
-            form.participants.data = [
-                p.id for p in household.members if p.id not in form.without_consent
-            ]
+            form.preselected = _preselect(form, household)
             _apply_prefill(form, household)
             form.time_follows_typing = "started_at" not in request.args
         else:
@@ -218,17 +213,39 @@ def new(household_id: int):
     return response
 
 
+def _preselect(form: ContactForm, household: Household) -> dict[str, str]:
+    """Values a new contact starts with, and which of them the form marks as chosen for the
+    user: the setting and place of the user's last contact (within 12 hours) and every
+    household member who consented."""
+    marks: dict[str, str] = {}
+    defaults = services.last_defaults(current_user)
+    form.setting.data = defaults.get("setting")
+    form.location.data = defaults.get("location", "")
+    if form.setting.data:
+        marks["setting"] = "last"
+    if form.location.data:
+        marks["location"] = "last"
+    form.participants.data = [p.id for p in household.members if p.id not in form.without_consent]
+    if len(form.participants.data) > 1:
+        marks["participants"] = "all"
+    return marks
+
+
 def _apply_prefill(form: ContactForm, household: Household) -> None:
     """Prefill from an appointment or an office-hour queue entry (see
-    app/appointments/services.contact_link): only values the form would accept anyway."""
+    app/appointments/services.contact_link): only values the form would accept anyway. A
+    prefilled value comes from the appointment, so it loses its "wie zuletzt" marker."""
     args = request.args
     if ids := {i for i in map(parse_int, args.get("person_ids", "").split(",")) if i}:
         chosen = [p.id for p in household.members if p.id in ids]
         form.participants.data = [i for i in chosen if i not in form.without_consent]
+        form.preselected.pop("participants", None)
     if args.get("setting") in choices.SETTINGS:
         form.setting.data = args["setting"]
+        form.preselected.pop("setting", None)
     if "location" in args:
         form.location.data = args["location"][:200]
+        form.preselected.pop("location", None)
     with contextlib.suppress(ValueError):
         form.occurred_at.data = datetime.strptime(args.get("started_at", ""), "%Y-%m-%dT%H:%M")
     if minutes := int_arg("duration", high=choices.MAX_DURATION):

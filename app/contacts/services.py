@@ -25,6 +25,10 @@ from app.households.models import Household, Person
 from app.timeutil import utcnow
 
 TIMELINE_PAGE_SIZE = 20
+# The setting and place of the last contact are a good guess for the next one on the same
+# working day only; later the form starts without a setting, so that yesterday's "Video" is
+# never saved unnoticed (issue #17).
+LAST_DEFAULTS_MAX_AGE = timedelta(hours=12)
 PDF_MAX_CONTACTS = 150  # per household PDF; rendering takes roughly 0.1 s per contact
 # Fields of a contact whose old values a ContactVersion keeps.
 VERSIONED_FIELDS = (
@@ -133,11 +137,17 @@ def find_by_key(author_id: int, key: str) -> Contact | None:
     )
 
 
-def last_defaults(user: User) -> dict:
-    """The setting and place of this user's most recent contact, for the next one."""
+def last_defaults(user: User, now: datetime | None = None) -> dict:
+    """The setting and place of this user's most recent contact, for the next one; nothing
+    when it was recorded more than LAST_DEFAULTS_MAX_AGE ago."""
+    since = (now or utcnow()) - LAST_DEFAULTS_MAX_AGE
     row = db.session.execute(
         select(Contact.setting, Contact.location)
-        .where(Contact.author_id == user.id, Contact.deleted_at.is_(None))
+        .where(
+            Contact.author_id == user.id,
+            Contact.deleted_at.is_(None),
+            Contact.created_at >= since,
+        )
         .order_by(Contact.created_at.desc(), Contact.id.desc())
         .limit(1)
     ).first()

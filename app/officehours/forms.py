@@ -2,11 +2,19 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, IntegerField, TimeField
-from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional
+from wtforms.validators import (
+    DataRequired,
+    InputRequired,
+    NumberRange,
+    Optional,
+    ValidationError,
+)
 
 from app.appointments.forms import MultiCheckbox
 from app.forms import Form, GermanDateField, Select, text
+from app.households import choices as household_choices
 from app.officehours.services import WEEKDAYS
+from app.timeutil import today
 
 
 class LocationForm(Form):
@@ -80,10 +88,57 @@ class WalkInForm(Form):
         render_kw={"autocomplete": "off"},
     )
     language = text(_l("Sprache"), 80)
+    # Set by the button "Trotzdem ohne Termin anmelden" on a day without an office hour.
+    confirmed = BooleanField()
 
 
 class PersonCheckinForm(Form):
     person_id = HiddenField()
+
+
+class WalkInSearchForm(Form):
+    """Who is the walk-in? A POST form: a name is personal data and stays out of URLs."""
+
+    q = text(_l("Vorname, Name oder Geburtsdatum"), 100)
+
+
+class WalkInPersonForm(Form):
+    """A walk-in not yet known: the least a household and its first person need. The rest is
+    added on the person's page later."""
+
+    given_name = text(
+        _l("Vorname(n)"),
+        80,
+        DataRequired(_l("Bitte den Vornamen angeben.")),
+        render_kw={"autocomplete": "off"},
+    )
+    family_name = text(
+        _l("Familienname"),
+        80,
+        DataRequired(_l("Bitte den Familiennamen angeben.")),
+        render_kw={"autocomplete": "off"},
+    )
+    birth_year = IntegerField(
+        _l("Geburtsjahr"),
+        [
+            InputRequired(_l("Bitte das Geburtsjahr angeben (geschätzt, wenn unbekannt).")),
+            NumberRange(1900, None, _l("Bitte ein Jahr ab 1900 angeben.")),
+        ],
+        render_kw={"inputmode": "numeric"},
+    )
+    languages = text(_l("Sprachen"), 200, Optional())
+    municipality_id = Select(_l("Gemeinde"), coerce=int, choices=[])
+    accommodation = Select(
+        _l("Unterbringung"), choices=list(household_choices.ACCOMMODATION.items())
+    )
+    residence_status = Select(
+        _l("Aufenthaltsstatus"), choices=list(household_choices.RESIDENCE_STATUS.items())
+    )
+    confirm_not_duplicate = BooleanField(_l("Keine dieser Personen – trotzdem anlegen"))
+
+    def validate_birth_year(self, field: IntegerField) -> None:
+        if field.data and field.data > today().year:
+            raise ValidationError(_l("Das Geburtsjahr darf nicht in der Zukunft liegen."))
 
 
 class FinishForm(Form):

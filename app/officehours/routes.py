@@ -24,11 +24,13 @@ from app.access import (
     case_data_required,
     household_or_404,
     leads_required,
+    person_or_404,
 )
 from app.accounts import roles
 from app.appointments.services import AppointmentError, contact_link, managers_for
 from app.audit.services import record
 from app.extensions import db, htmx
+from app.households import services as household_services
 from app.officehours import services
 from app.officehours.forms import (
     BookForm,
@@ -41,6 +43,8 @@ from app.officehours.forms import (
     ScheduleForm,
     SearchForm,
     WalkInForm,
+    WalkInPersonForm,
+    WalkInSearchForm,
 )
 from app.officehours.models import (
     KioskToken,
@@ -416,10 +420,88 @@ def take(entry_id: int):
     except AppointmentError as error:  # another manager was quicker: say who
         return _queue_notice(entry.location, "error", error.message)
     db.session.commit()
+    if entry.household_id is None:  # a walk-in: who is it? Then on to the contact form.
+        return redirect_to(url_for(".walk_in", entry_id=entry.id))
     if link := contact_link(entry):
         return redirect_to(link)
     message = _("%(name)s ist jetzt bei Ihnen im Gespräch.", name=services.entry_name(entry))
     return _queue_notice(entry.location, "success", message)
+
+
+@bp.route("/officehours/queue/<int:entry_id>/person", methods=["GET", "POST"])
+@case_data_required
+def walk_in(entry_id: int):
+    """After taking a walk-in: find the person among the households one may see, or record
+    them, then into the contact form prefilled for this office hour (as for a named check-in).
+    The search runs for the name given at the desk at once; names travel in POST bodies."""
+    entry = _entry_or_404(entry_id)
+    if entry.household_id is not None:  # named already (a double submit, a second tab)
+        return redirect(contact_link(entry) or url_for(".queue", location_id=entry.location_id))
+    if refusal := services.walk_in_step_refusal(current_user, entry):
+        flash(refusal, "error")
+        return redirect(url_for(".queue", location_id=entry.location_id))
+    mode = request.form.get("mode") if request.method == "POST" else "search"
+    search_form = WalkInSearchForm() if mode == "search" else WalkInSearchForm(formdata=None)
+    person_form = _walk_in_person_form(entry, submitted=mode == "create")
+    duplicates: list = []
+    if mode == "choose":
+        if not FinishForm().validate_on_submit():
+            abort(400)
+        person = person_or_404(current_user, int_arg("person_id", values=request.form) or 0)
+        return _linked(entry, person)
+    if mode == "create" and person_form.validate_on_submit():
+        data = person_form.data
+        duplicates = household_services.possible_duplicates(
+            current_user, data["given_name"], data["family_name"], data["birth_year"]
+        )
+        if not duplicates or person_form.confirm_not_duplicate.data:
+            return _linked(entry, services.create_walk_in_person(current_user, data))
+    elif mode not in ("search", "create"):
+        abort(400)
+    query = (search_form.q.data or "") if request.method == "POST" else entry.walk_in_name
+    if search_form.q.data is None:
+        search_form.q.data = query
+    results = household_services.search_persons(current_user, query) if query.strip() else []
+    page = render_template(
+        "officehours/walk_in.html",
+        entry=entry,
+        name=services.entry_name(entry),
+        search_form=search_form,
+        person_form=person_form,
+        choose_form=FinishForm(),
+        results=results,
+        searched=bool(query.strip()),
+        duplicates=duplicates,
+    )
+    if query.strip():  # as the person search: only the number of hits is audited
+        record("search", "person", None, f"{len(results)} Treffer (walk-in {entry.id})")
+    db.session.commit()
+    return page, (400 if person_form.errors else 200)
+
+
+def _walk_in_person_form(entry: QueueEntry, *, submitted: bool) -> WalkInPersonForm:
+    form = WalkInPersonForm() if submitted else WalkInPersonForm(formdata=None)
+    form.municipality_id.choices = [
+        (m.id, m.name) for m in household_services.municipalities_for(current_user)
+    ]
+    if not submitted:
+        form.given_name.data = entry.walk_in_name
+        form.languages.data = entry.language
+        allowed = {choice.value for choice in form.municipality_id.choices}
+        if entry.location.municipality_id in allowed:
+            form.municipality_id.data = entry.location.municipality_id
+    return form
+
+
+def _linked(entry: QueueEntry, person):
+    """Link the walk-in to the person and open the prefilled contact form. If the entry got a
+    household meanwhile (a double submit), everything of this request is undone."""
+    if not services.link_walk_in(current_user, entry, person):
+        db.session.rollback()
+        entry = db.session.get(QueueEntry, entry.id)
+    else:
+        db.session.commit()
+    return redirect(contact_link(entry) or url_for(".queue", location_id=entry.location_id))
 
 
 @bp.post("/officehours/queue/<int:entry_id>/finish")
@@ -530,7 +612,17 @@ def desk_index():
     )
 
 
-def _desk_page(location, actor, *, forms: dict | None = None, q: str = "", status: int = 200):
+def _desk_page(
+    location,
+    actor,
+    *,
+    forms: dict | None = None,
+    q: str = "",
+    status: int = 200,
+    confirm_walk_in: bool = False,
+):
+    """The front desk. `confirm_walk_in`: a walk-in was sent while no office hour is held
+    today; nothing was created, the page asks to confirm."""
     forms = forms or {}
     results = services.search_for_checkin(location, q) if q else []
     if htmx and htmx.target == "checkin-results":
@@ -546,6 +638,7 @@ def _desk_page(location, actor, *, forms: dict | None = None, q: str = "", statu
         for e in services.queue_entries(location, to_local(utcnow()).date())
         if e.status == "waiting"
     )
+    sessions = services.sessions_between([location], today(), 1)
     return render_template(
         "officehours/desk.html",
         location=location,
@@ -557,7 +650,9 @@ def _desk_page(location, actor, *, forms: dict | None = None, q: str = "", statu
         results=results,
         q=q,
         waiting=waiting,
-        sessions=services.sessions_between([location], today(), 1),
+        sessions=sessions,
+        next_sessions=[] if sessions else services.next_sessions(location, today()),
+        confirm_walk_in=confirm_walk_in,
     ), status
 
 
@@ -582,6 +677,10 @@ def desk_checkin(location_id: int):
             form = forms["walk_in"] = WalkInForm()
             if not form.validate_on_submit():
                 return _desk_page(location, actor, forms=forms, status=400)
+            if not form.confirmed.data and not services.sessions_between([location], today(), 1):
+                # No office hour today: a walk-in would wait for nobody. Ask first (the page
+                # offers the next office hours); nothing is created before the confirmation.
+                return _desk_page(location, actor, forms=forms, confirm_walk_in=True)
             entry = services.check_in_walk_in(
                 location, form.first_name.data, form.language.data, actor
             )

@@ -171,6 +171,18 @@ def sessions_between(locations: list[OfficeLocation], start: date, days: int) ->
     return sorted(out, key=lambda s: (s.starts_at, s.location.name))
 
 
+# How far the front desk looks ahead for the next office hour of a location.
+NEXT_SESSION_DAYS = 56
+
+
+def next_sessions(
+    location: OfficeLocation, after: date, limit: int = 2, days: int = NEXT_SESSION_DAYS
+) -> list[Session]:
+    """The next office hours of a location after the day `after` (not on it), at most
+    `limit`: what the front desk offers when none is held today."""
+    return sessions_between([location], after + timedelta(days=1), days)[:limit]
+
+
 def free_slots(location: OfficeLocation, day: date, now: datetime | None = None) -> list:
     """Bookable (start, end, schedule) triples of a day: not past, not already booked."""
     now = now or utcnow()
@@ -502,6 +514,59 @@ def take(user: User, entry: QueueEntry, now: datetime | None = None) -> bool:
             )
         )
     raise CheckinError(_("%(name)s wartet nicht mehr.", name=entry_name(entry)))
+
+
+# --- naming a walk-in ---------------------------------------------------------------------------
+
+
+def walk_in_step_refusal(user: User, entry: QueueEntry) -> str | None:
+    """Why this manager cannot name this walk-in now, or None: only the manager who took the
+    entry does, while the conversation lasts."""
+    if entry.status != "in_consultation":
+        return _("%(name)s ist nicht im Gespräch. Bitte zuerst aufnehmen.", name=entry_name(entry))
+    if entry.taken_by_id != user.id:
+        who = entry.taken_by.display_name if entry.taken_by else ""
+        return _("%(name)s wird schon von %(who)s betreut.", name=entry_name(entry), who=who)
+    return None
+
+
+def link_walk_in(user: User, entry: QueueEntry, person: Person) -> bool:
+    """The walk-in is this person: the entry now belongs to them and their household, so the
+    contact form opens for them. One conditional UPDATE: a double submit, a replay or a second
+    tab links once; False (and nothing changes) when the entry had a household already."""
+    result = db.session.execute(
+        update(QueueEntry)
+        .where(QueueEntry.id == entry.id, QueueEntry.household_id.is_(None))
+        .values(
+            person_id=person.id,
+            household_id=person.household_id,
+            version=QueueEntry.version + 1,
+        )
+        .execution_options(synchronize_session=False)
+    )
+    db.session.refresh(entry)
+    if result.rowcount != 1:
+        return False
+    record("update", "queue_entry", entry.id, "fields: person, household", user_id=user.id)
+    return True
+
+
+def create_walk_in_person(user: User, data: dict) -> Person:
+    """A new household with the walk-in as its first person, managed by the manager who took
+    them (households.services audits both)."""
+    from app.households import services as household_services
+
+    household = household_services.create_household(
+        user,
+        {
+            "name": data["family_name"],
+            "municipality_id": data["municipality_id"],
+            "accommodation": data["accommodation"],
+            "manager_id": user.id,
+        },
+    )
+    fields = ("given_name", "family_name", "birth_year", "languages", "residence_status")
+    return household_services.create_person(household, {name: data[name] for name in fields})
 
 
 def finish(user: User, entry: QueueEntry, status: str, now: datetime | None = None) -> None:

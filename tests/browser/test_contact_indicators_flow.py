@@ -34,6 +34,7 @@ def test_topics_open_their_indicator_groups_inline(phone, consented, ctx):
     assert db.session.scalar(select(IndicatorReview.group)) == "housing"
 
     phone.fill("#contact-entry textarea[name=note]", "Wohnung besprochen, Kennzahlen geprüft")
+    phone.click("#contact-entry label.chip:has(input[name=setting][value=home_visit])")
     phone.click("#contact-entry button[type=submit]")
     phone.wait_for_selector("#timeline-items li.contact:has-text('Kennzahlen geprüft')")
     db.session.expire_all()

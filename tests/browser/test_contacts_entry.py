@@ -52,6 +52,8 @@ def test_quick_entry_with_htmx_keeps_draft_across_reload(phone, county, ctx):
     if not chip.locator("input").is_checked():
         chip.click()  # a tap on the chip
     assert chip.locator("input").is_checked()
+    # A first contact has no setting chosen for the manager (tests/test_contact_preselection.py).
+    phone.click("#contact-entry label.chip:has(input[name=setting][value=home_visit])")
     phone.click("#contact-entry button[type=submit]")
     phone.wait_for_selector("#timeline-items li.contact:has-text('Entwurf: Wohnungssuche')")
     assert phone.locator("text=Kontakt gespeichert.").count() >= 1

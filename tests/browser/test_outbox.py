@@ -40,6 +40,7 @@ def write_note(page, text: str) -> None:
     form = page.locator("#contact-entry form")
     form.locator("textarea[name=note]").fill(text)
     form.locator("input[name=topics][value=housing]").check(force=True)
+    form.locator("input[name=setting][value=home_visit]").check(force=True)
     form.locator("button[type=submit]").click()
 
 

@@ -36,6 +36,7 @@ def type_note(page, text: str, topic: bool = True) -> None:
     form.locator("textarea[name=note]").fill(text)
     if topic:
         form.locator("label.chip:has(input[name=topics][value=housing])").click()
+    form.locator("input[name=setting][value=home_visit]").check(force=True)
     form.locator("button[type=submit]").click()
 
 
