@@ -18,6 +18,7 @@ from app.accounts import roles
 from app.accounts.models import User
 from app.accounts.services import active_volunteers
 from app.audit.services import record
+from app.collation import sorted_by_name
 from app.contacts import choices
 from app.contacts.models import Contact, ContactComment, ContactVersion, Task, Topic
 from app.extensions import db
@@ -145,18 +146,17 @@ def last_defaults(user: User) -> dict:
 
 
 def team_colleagues(user: User, household: Household) -> list[User]:
-    return list(
+    return sorted_by_name(
         db.session.scalars(
-            select(User)
-            .where(
+            select(User).where(
                 User.organisation_id == household.organisation_id,
                 User.team_id == household.team_id,
                 User.role.in_((roles.MANAGER, roles.TEAM_LEAD)),
                 User.is_active_account.is_(True),
                 User.id != user.id,
             )
-            .order_by(User.display_name)
-        )
+        ),
+        lambda u: u.display_name,
     )
 
 

@@ -28,6 +28,7 @@ from app.accounts.models import User
 from app.appointments.models import Appointment, AppointmentShare
 from app.audit.models import AuditEvent
 from app.audit.services import record
+from app.collation import sorted_by_name
 from app.contacts.models import Task
 from app.extensions import db
 from app.households.models import Household
@@ -213,20 +214,19 @@ def managers_in(user: User) -> list[User]:
     )
     if user.role != roles.ADMIN:
         stmt = stmt.where(User.team_id == user.team_id)
-    return list(db.session.scalars(stmt.order_by(User.display_name)))
+    return sorted_by_name(db.session.scalars(stmt), lambda u: u.display_name)
 
 
 def target_managers(user: User) -> list[User]:
     """Active managers of the whole organisation: a case may go to another team."""
-    return list(
+    return sorted_by_name(
         db.session.scalars(
-            select(User)
-            .where(
+            select(User).where(
                 User.organisation_id == user.organisation_id,
                 User.role.in_((roles.MANAGER, roles.TEAM_LEAD)),
                 User.is_active_account.is_(True),
                 User.team_id.is_not(None),
             )
-            .order_by(User.display_name)
-        )
+        ),
+        lambda u: u.display_name,
     )

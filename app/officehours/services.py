@@ -25,6 +25,7 @@ from app.appointments.services import (
     token_hash,
 )
 from app.audit.services import record
+from app.collation import sort_key, sorted_by_name
 from app.extensions import db
 from app.households.models import Household, Person
 from app.households.search import fold, squeeze
@@ -88,7 +89,7 @@ def locations_for(user: User, *, active_only: bool = False) -> list[OfficeLocati
     stmt = location_scope(user, select(OfficeLocation))
     if active_only:
         stmt = stmt.where(OfficeLocation.active.is_(True))
-    return list(db.session.scalars(stmt.order_by(OfficeLocation.name)))
+    return sorted_by_name(db.session.scalars(stmt))
 
 
 def location_for(user: User, location_id: int) -> OfficeLocation | None:
@@ -101,7 +102,7 @@ def municipalities_for(user: User) -> list[Municipality]:
     stmt = select(Municipality).where(Municipality.organisation_id == user.organisation_id)
     if user.role != roles.ADMIN and user.team_id is not None:
         stmt = stmt.where(Municipality.team_id == user.team_id)
-    return list(db.session.scalars(stmt.order_by(Municipality.name)))
+    return sorted_by_name(db.session.scalars(stmt))
 
 
 # --- schedules, exceptions and slots ----------------------------------------------------------
@@ -168,7 +169,7 @@ def sessions_between(locations: list[OfficeLocation], start: date, days: int) ->
                         local_to_utc(day, schedule.end_time),
                     )
                 )
-    return sorted(out, key=lambda s: (s.starts_at, s.location.name))
+    return sorted(out, key=lambda s: (s.starts_at, sort_key(s.location.name)))
 
 
 def free_slots(location: OfficeLocation, day: date, now: datetime | None = None) -> list:
