@@ -70,7 +70,6 @@ def index():
         lambda u: u.display_name,
     )
     users.sort(key=lambda u: not u.is_active_account)  # active accounts first, stable
-
     locked = services.locked_usernames()
     return render_template("accounts/admin_index.html", users=users, locked=locked)
 

@@ -229,7 +229,7 @@ def appointments_between(user: User, start: date, days: int, *, team: bool = Fal
     stmt = appointment_scope(user, stmt) if team else mine
     # the list shows each appointment's household, manager and place: loaded in the same query
     stmt = stmt.options(
-        joinedload(Appointment.household),
+        joinedload(Appointment.household).selectinload(Household.members),
         joinedload(Appointment.manager),
         joinedload(Appointment.location),
     )

@@ -55,7 +55,6 @@ def index():
         ),
         lambda u: u.display_name,
     )
-
     filters = {
         "user_id": user_id,
         "object_type": object_type,

@@ -361,9 +361,10 @@ def my_tasks(user: User, on: date, include_done: bool = False) -> list[Task]:
         (Task.due_on.is_not(None), 2),
         else_=3,
     )
-    stmt = stmt.options(joinedload(Task.household), joinedload(Task.owner)).order_by(
-        bucket, Task.due_on, Task.id
-    )
+    # the list names each task's household by its label (surname and first member's name)
+    stmt = stmt.options(
+        joinedload(Task.household).selectinload(Household.members), joinedload(Task.owner)
+    ).order_by(bucket, Task.due_on, Task.id)
     return list(db.session.scalars(stmt.limit(500)))
 
 

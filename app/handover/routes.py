@@ -15,7 +15,7 @@ from app.households.services import municipalities_for
 
 
 def _label(household) -> str:
-    parts = [household.name, household.municipality.name]
+    parts = [household.label, household.municipality.name]
     if household.street:
         parts.append(household.street)
     parts.append(household.manager.display_name if household.manager else _("ohne Zuständige:n"))
@@ -48,7 +48,6 @@ def index():
         (u.id, f"{u.display_name} ({u.team.name})") for u in targets
     ]
     teams = sorted_by_name(current_user.organisation.teams)
-
     form.target_team_id.choices = [(0, _("— das Team der Person —"))] + [
         (t.id, t.name) for t in teams
     ]

@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.access import household_scope
 from app.accounts import roles
@@ -31,6 +31,7 @@ from app.audit.services import record
 from app.collation import sorted_by_name
 from app.contacts.models import Task
 from app.extensions import db
+from app.households.labels import household_order
 from app.households.models import Household
 from app.households.search import fold
 from app.organisations.models import Team
@@ -82,9 +83,11 @@ def source_query(user: User, source: Source) -> Select:
         stmt = stmt.where(Household.manager_id == source.manager_id)
     if source.municipality_id:
         stmt = stmt.where(Household.municipality_id == source.municipality_id)
-    return stmt.options(joinedload(Household.municipality), joinedload(Household.manager)).order_by(
-        Household.name, Household.id
-    )
+    return stmt.options(
+        joinedload(Household.municipality),
+        joinedload(Household.manager),
+        selectinload(Household.members),
+    ).order_by(*household_order())
 
 
 def source_households(user: User, source: Source) -> list[Household]:

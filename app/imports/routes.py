@@ -269,7 +269,6 @@ def template_file():
         ),
         lambda name: name,
     )
-
     response = current_app.response_class(
         template.workbook(list(towns)),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

@@ -477,7 +477,6 @@ def team_choices(user: User) -> list[tuple[int, str]]:
     teams = sorted_by_name(
         db.session.scalars(select(Team).where(Team.organisation_id == user.organisation_id))
     )
-
     return [(0, _("Team der Gemeinde (laut Zuordnung)")), *((t.id, t.name) for t in teams)]
 
 

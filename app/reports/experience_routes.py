@@ -80,7 +80,6 @@ def index():
                 select(Team).where(Team.organisation_id == current_user.organisation_id)
             )
         )
-
     return render_template(
         "reports/experience.html",
         scope=scope,
