@@ -11,7 +11,7 @@ from babel.dates import format_time, get_day_names
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.accounts import roles
 from app.accounts.models import User
@@ -30,6 +30,7 @@ from app.extensions import db
 from app.households.models import Household, Person
 from app.households.search import fold, squeeze
 from app.i18n import current_locale
+from app.officehours.labels import desk_labels, desk_order
 from app.officehours.models import (
     KioskToken,
     OfficeException,
@@ -265,12 +266,6 @@ def valid_kiosk_token(token_id: int | None, location_id: int) -> KioskToken | No
 # --- check-in ---------------------------------------------------------------------------------
 
 
-def display_name(person: Person) -> str:
-    """What the front desk may see of a person: first name, initial, household town."""
-    initial = (person.family_name[:1] + ".") if person.family_name else ""
-    return f"{person.given_name} {initial} · {person.household.municipality.name}".strip()
-
-
 def search_for_checkin(location: OfficeLocation, q: str, limit: int = 6) -> list[dict]:
     """Persons of active households in the location's municipality; at least 3 letters, at
     most 6 answers: enough to find oneself, too little to list the clients."""
@@ -285,10 +280,13 @@ def search_for_checkin(location: OfficeLocation, q: str, limit: int = 6) -> list
             Household.status == "active",
             *[Person.search_name.contains(part) for part in key.split()],
         )
+        .options(contains_eager(Person.household).joinedload(Household.municipality))
         .order_by(Person.given_name, Person.id)
         .limit(limit)
     )
-    return [{"person_id": p.id, "label": display_name(p)} for p in db.session.scalars(stmt)]
+    persons = desk_order(list(db.session.scalars(stmt)))
+    labels = desk_labels(persons)  # year of birth only where two would read the same
+    return [{"person_id": p.id, "label": label} for p, label in zip(persons, labels, strict=True)]
 
 
 def _today_appointment(location: OfficeLocation, person: Person, day: date):
