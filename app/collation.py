@@ -3,8 +3,8 @@
 ä, ö, ü sort as a, o, u, ß as ss, other accents are ignored and case does not matter, so
 "Göppingen" comes before "Gruibingen" and "Özdemir" among the O. Words are compared one after
 the other ("Bad Boll" before "Badberg"). Names that are equal at that level are told apart by
-their accents (unaccented first) and then by case and the text itself, so the order is
-always the same.
+their accents (unaccented first) and then by case (lower case first), so the order is always
+the same.
 
 `sort_key` is for sorting in Python; `sort_text` gives the same order as a plain string for a
 database column that is compared byte by byte (collation "C" on PostgreSQL, SQLite's default),
@@ -47,12 +47,13 @@ def secondary(text: str) -> str:
 
 
 def sort_key(*parts: str | None) -> tuple:
-    """Key for sorted(): part by part at the first level, then accents, then the text."""
+    """Key for sorted(): part by part at the first level, then accents, then case (lower case
+    first, as ICU does) and the text."""
     texts = [p or "" for p in parts]
     return (
         tuple(primary(t) for t in texts),
         tuple(secondary(t) for t in texts),
-        tuple(texts),
+        tuple(t.swapcase() for t in texts),
     )
 
 
