@@ -62,7 +62,7 @@ class Household(db.Model):
         """How lists name the household: surname and the first member's first name
         ("Ahmadi, Najib"), with the member's surname too when it is another one."""
         first = self.members[0] if self.members else None
-        if first is None or not first.given_name:
+        if first is None or not first.given_name or self.status == "anonymised":
             return self.name
         if collation.primary(first.family_name) in ("", collation.primary(self.name)):
             return f"{self.name}, {first.given_name}"
