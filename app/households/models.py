@@ -28,7 +28,8 @@ class Household(db.Model):
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
-    sort_key: Mapped[str] = mapped_column(SortKey, default="")
+    # indexed: the household list's first pages come from the index, not from sorting them all
+    sort_key: Mapped[str] = mapped_column(SortKey, default="", index=True)
     street: Mapped[str] = mapped_column(String(160), default="")
     postcode: Mapped[str] = mapped_column(String(10), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")

@@ -1,5 +1,5 @@
-"""German name order in SQL: household.sort_key and person.sort_key (app/collation.py), filled
-for the rows there are
+"""German name order in SQL: household.sort_key (indexed) and person.sort_key
+(app/collation.py), filled for the rows there are
 
 Revision ID: 0018_name_sort_keys
 Revises: 0015_imports
@@ -44,9 +44,11 @@ def upgrade():
             )
     _fill("household", ("name",))
     _fill("person", ("family_name", "given_name"))
+    op.create_index("ix_household_sort_key", "household", ["sort_key"])
 
 
 def downgrade():
+    op.drop_index("ix_household_sort_key", table_name="household")
     for table in ("person", "household"):
         with op.batch_alter_table(table) as batch_op:
             batch_op.drop_column("sort_key")
