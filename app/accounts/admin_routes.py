@@ -12,6 +12,7 @@ from app.accounts import roles, services
 from app.accounts.forms import ConfirmForm, NewUserForm, PasswordResetForm, UserForm
 from app.accounts.models import User
 from app.audit.services import record
+from app.collation import sorted_by_name
 from app.extensions import db
 from app.organisations.models import Team
 from app.timeutil import utcnow
@@ -27,8 +28,8 @@ def _user_or_404(user_id: int) -> User:
 
 
 def _team_choices() -> list[tuple[int, str]]:
-    teams = db.session.scalars(
-        select(Team).where(Team.organisation_id == current_user.organisation_id).order_by(Team.name)
+    teams = sorted_by_name(
+        db.session.scalars(select(Team).where(Team.organisation_id == current_user.organisation_id))
     )
     return [(0, _("— kein Team —")), *((t.id, t.name) for t in teams)]
 
@@ -62,11 +63,13 @@ def _username_taken(form: UserForm, user: User | None) -> bool:
 @bp.get("/")
 @admin_required
 def index():
-    users = db.session.scalars(
-        select(User)
-        .where(User.organisation_id == current_user.organisation_id)
-        .order_by(User.is_active_account.desc(), User.display_name)
-    ).all()
+    users = sorted_by_name(
+        db.session.scalars(
+            select(User).where(User.organisation_id == current_user.organisation_id)
+        ),
+        lambda u: u.display_name,
+    )
+    users.sort(key=lambda u: not u.is_active_account)  # active accounts first, stable
     locked = services.locked_usernames()
     return render_template("accounts/admin_index.html", users=users, locked=locked)
 

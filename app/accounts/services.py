@@ -11,6 +11,7 @@ from werkzeug.security import check_password_hash, generate_password_hash
 
 from app.accounts import roles
 from app.accounts.models import LoginThrottle, User
+from app.collation import sorted_by_name
 from app.extensions import db
 from app.timeutil import utcnow
 
@@ -222,14 +223,13 @@ _DUMMY_HASH = _LazyDummyHash()
 
 def active_volunteers(organisation_id: int) -> list[User]:
     """Volunteers of an organisation who may be given tasks or appointments."""
-    return list(
+    return sorted_by_name(
         db.session.scalars(
-            select(User)
-            .where(
+            select(User).where(
                 User.organisation_id == organisation_id,
                 User.role == roles.VOLUNTEER,
                 User.is_active_account.is_(True),
             )
-            .order_by(User.display_name)
-        )
+        ),
+        lambda u: u.display_name,
     )

@@ -22,6 +22,7 @@ from app.accounts.models import User
 from app.accounts.services import active_volunteers
 from app.appointments.models import Appointment, AppointmentShare, CalendarToken
 from app.audit.services import record
+from app.collation import sorted_by_name
 from app.consent import services as consent_services
 from app.extensions import db
 from app.households.models import Household, Person
@@ -98,7 +99,7 @@ def managers_for(user: User, team_id: int | None = None) -> list[User]:
     team = team_id or user.team_id
     if user.role != roles.ADMIN and team:
         stmt = stmt.where(User.team_id == team)
-    return list(db.session.scalars(stmt.order_by(User.display_name)))
+    return sorted_by_name(db.session.scalars(stmt), lambda u: u.display_name)
 
 
 def volunteers_for(user: User) -> list[User]:
@@ -228,7 +229,7 @@ def appointments_between(user: User, start: date, days: int, *, team: bool = Fal
     stmt = appointment_scope(user, stmt) if team else mine
     # the list shows each appointment's household, manager and place: loaded in the same query
     stmt = stmt.options(
-        joinedload(Appointment.household),
+        joinedload(Appointment.household).selectinload(Household.members),
         joinedload(Appointment.manager),
         joinedload(Appointment.location),
     )

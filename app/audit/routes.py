@@ -12,6 +12,7 @@ from app.access import admin_required
 from app.accounts.models import User
 from app.audit.models import AuditEvent
 from app.audit.services import ACTION_LABELS
+from app.collation import sorted_by_name
 from app.extensions import db
 from app.urls import int_arg, page_arg
 
@@ -48,11 +49,12 @@ def index():
         stmt = stmt.where(AuditEvent.action == action)
     stmt = stmt.options(joinedload(AuditEvent.user)).order_by(AuditEvent.id.desc())
     page = db.paginate(stmt, page=page_arg(), per_page=50, error_out=False)
-    users = db.session.scalars(
-        select(User)
-        .where(User.organisation_id == current_user.organisation_id)
-        .order_by(User.display_name)
-    ).all()
+    users = sorted_by_name(
+        db.session.scalars(
+            select(User).where(User.organisation_id == current_user.organisation_id)
+        ),
+        lambda u: u.display_name,
+    )
     filters = {
         "user_id": user_id,
         "object_type": object_type,

@@ -18,6 +18,7 @@ from app.accounts import roles
 from app.accounts.models import User
 from app.accounts.services import active_volunteers
 from app.audit.services import record
+from app.collation import sorted_by_name
 from app.contacts import choices
 from app.contacts.models import Contact, ContactComment, ContactVersion, Task, Topic
 from app.extensions import db
@@ -155,18 +156,17 @@ def last_defaults(user: User, now: datetime | None = None) -> dict:
 
 
 def team_colleagues(user: User, household: Household) -> list[User]:
-    return list(
+    return sorted_by_name(
         db.session.scalars(
-            select(User)
-            .where(
+            select(User).where(
                 User.organisation_id == household.organisation_id,
                 User.team_id == household.team_id,
                 User.role.in_((roles.MANAGER, roles.TEAM_LEAD)),
                 User.is_active_account.is_(True),
                 User.id != user.id,
             )
-            .order_by(User.display_name)
-        )
+        ),
+        lambda u: u.display_name,
     )
 
 
@@ -371,9 +371,10 @@ def my_tasks(user: User, on: date, include_done: bool = False) -> list[Task]:
         (Task.due_on.is_not(None), 2),
         else_=3,
     )
-    stmt = stmt.options(joinedload(Task.household), joinedload(Task.owner)).order_by(
-        bucket, Task.due_on, Task.id
-    )
+    # the list names each task's household by its label (surname and first member's name)
+    stmt = stmt.options(
+        joinedload(Task.household).selectinload(Household.members), joinedload(Task.owner)
+    ).order_by(bucket, Task.due_on, Task.id)
     return list(db.session.scalars(stmt.limit(500)))
 
 

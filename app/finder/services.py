@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from sqlalchemy import select
 
+from app.collation import sorted_by_name
 from app.extensions import db
 from app.households.search import fold
 from app.officehours.models import OfficeLocation
@@ -23,7 +24,7 @@ class Answer:
 
 
 def all_municipalities() -> list[Municipality]:
-    return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
+    return sorted_by_name(db.session.scalars(select(Municipality)))
 
 
 def match_municipality(text: str) -> Municipality | None:

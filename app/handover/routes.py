@@ -7,6 +7,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from app.access import leads_required
+from app.collation import sorted_by_name
 from app.extensions import db
 from app.handover import services
 from app.handover.forms import HandoverForm
@@ -14,7 +15,7 @@ from app.households.services import municipalities_for
 
 
 def _label(household) -> str:
-    parts = [household.name, household.municipality.name]
+    parts = [household.label, household.municipality.name]
     if household.street:
         parts.append(household.street)
     parts.append(household.manager.display_name if household.manager else _("ohne Zuständige:n"))
@@ -46,7 +47,7 @@ def index():
     form.target_manager_id.choices = [(0, _("— niemand —"))] + [
         (u.id, f"{u.display_name} ({u.team.name})") for u in targets
     ]
-    teams = current_user.organisation.teams
+    teams = sorted_by_name(current_user.organisation.teams)
     form.target_team_id.choices = [(0, _("— das Team der Person —"))] + [
         (t.id, t.name) for t in teams
     ]

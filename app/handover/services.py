@@ -20,7 +20,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import joinedload, selectinload
 
 from app.access import household_scope
 from app.accounts import roles
@@ -28,8 +28,10 @@ from app.accounts.models import User
 from app.appointments.models import Appointment, AppointmentShare
 from app.audit.models import AuditEvent
 from app.audit.services import record
+from app.collation import sorted_by_name
 from app.contacts.models import Task
 from app.extensions import db
+from app.households.labels import household_order
 from app.households.models import Household
 from app.households.search import fold
 from app.organisations.models import Team
@@ -81,9 +83,11 @@ def source_query(user: User, source: Source) -> Select:
         stmt = stmt.where(Household.manager_id == source.manager_id)
     if source.municipality_id:
         stmt = stmt.where(Household.municipality_id == source.municipality_id)
-    return stmt.options(joinedload(Household.municipality), joinedload(Household.manager)).order_by(
-        Household.name, Household.id
-    )
+    return stmt.options(
+        joinedload(Household.municipality),
+        joinedload(Household.manager),
+        selectinload(Household.members),
+    ).order_by(*household_order())
 
 
 def source_households(user: User, source: Source) -> list[Household]:
@@ -213,20 +217,19 @@ def managers_in(user: User) -> list[User]:
     )
     if user.role != roles.ADMIN:
         stmt = stmt.where(User.team_id == user.team_id)
-    return list(db.session.scalars(stmt.order_by(User.display_name)))
+    return sorted_by_name(db.session.scalars(stmt), lambda u: u.display_name)
 
 
 def target_managers(user: User) -> list[User]:
     """Active managers of the whole organisation: a case may go to another team."""
-    return list(
+    return sorted_by_name(
         db.session.scalars(
-            select(User)
-            .where(
+            select(User).where(
                 User.organisation_id == user.organisation_id,
                 User.role.in_((roles.MANAGER, roles.TEAM_LEAD)),
                 User.is_active_account.is_(True),
                 User.team_id.is_not(None),
             )
-            .order_by(User.display_name)
-        )
+        ),
+        lambda u: u.display_name,
     )

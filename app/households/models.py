@@ -4,12 +4,18 @@ from datetime import date, datetime
 
 from flask_babel import gettext as _
 from sqlalchemy import ForeignKey, Index, String
-from sqlalchemy.orm import Mapped, mapped_column, relationship
+from sqlalchemy.orm import Mapped, mapped_column, relationship, validates
 
+from app import collation
 from app.accounts.models import User
 from app.extensions import db
 from app.organisations.models import Municipality, Organisation, Team
 from app.timeutil import utcnow
+
+SORT_KEY_LENGTH = 400
+# German name order kept in a column (app/collation.py) so paginated lists sort in SQL; compared
+# byte by byte, hence collation "C" on PostgreSQL whatever the database's locale.
+SortKey = String(SORT_KEY_LENGTH).with_variant(String(SORT_KEY_LENGTH, collation="C"), "postgresql")
 
 
 class Household(db.Model):
@@ -27,6 +33,8 @@ class Household(db.Model):
     team_id: Mapped[int] = mapped_column(ForeignKey("team.id"))
     municipality_id: Mapped[int] = mapped_column(ForeignKey("municipality.id"), index=True)
     name: Mapped[str] = mapped_column(String(120))
+    # indexed: the household list's first pages come from the index, not from sorting them all
+    sort_key: Mapped[str] = mapped_column(SortKey, default="", index=True)
     street: Mapped[str] = mapped_column(String(160), default="")
     postcode: Mapped[str] = mapped_column(String(10), default="")
     phone: Mapped[str] = mapped_column(String(40), default="")
@@ -46,9 +54,25 @@ class Household(db.Model):
     manager: Mapped[User | None] = relationship()
     members: Mapped[list[Person]] = relationship(back_populates="household", order_by="Person.id")
 
+    @validates("name")
+    def _keep_sort_key(self, _key: str, name: str) -> str:
+        self.sort_key = collation.sort_text(name, length=SORT_KEY_LENGTH)
+        return name
+
     @property
     def is_single(self) -> bool:
         return len(self.members) == 1
+
+    @property
+    def label(self) -> str:
+        """How lists name the household: surname and the first member's first name
+        ("Ahmadi, Najib"), with the member's surname too when it is another one."""
+        first = self.members[0] if self.members else None
+        if first is None or not first.given_name or self.status == "anonymised":
+            return self.name
+        if collation.primary(first.family_name) in ("", collation.primary(self.name)):
+            return f"{self.name}, {first.given_name}"
+        return f"{self.name}, {first.full_name}"
 
 
 class Person(db.Model):
@@ -61,6 +85,7 @@ class Person(db.Model):
     household_id: Mapped[int] = mapped_column(ForeignKey("household.id"), index=True)
     given_name: Mapped[str] = mapped_column(String(80))
     family_name: Mapped[str] = mapped_column(String(80))
+    sort_key: Mapped[str] = mapped_column(SortKey, default="")  # family name, then first name
     # The name as written in the person's own script (e.g. Arabic), if it differs.
     native_name: Mapped[str] = mapped_column(String(160), default="")
     # Normalised forms for tolerant search (see app/households/search.py).
@@ -87,6 +112,13 @@ class Person(db.Model):
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
     household: Mapped[Household] = relationship(back_populates="members")
+
+    @validates("given_name", "family_name")
+    def _keep_sort_key(self, key: str, value: str) -> str:
+        given = value if key == "given_name" else self.given_name
+        family = value if key == "family_name" else self.family_name
+        self.sort_key = collation.sort_text(family, given, length=SORT_KEY_LENGTH)
+        return value
 
     @property
     def full_name(self) -> str:

@@ -11,6 +11,7 @@ from app.audit.services import record
 from app.extensions import db, htmx
 from app.households import rules, services
 from app.households.forms import CloseHouseholdForm, HouseholdForm, ListFilterForm, PersonForm
+from app.households.labels import distinct_labels
 from app.households.models import Household
 from app.timeutil import today
 from app.urls import page_arg
@@ -87,7 +88,7 @@ def index():
         if htmx and htmx.target == "household-list"
         else ("households/index.html")
     )
-    return render_template(template, page=page, form=form)
+    return render_template(template, page=page, labels=distinct_labels(page.items), form=form)
 
 
 @bp.route("/households/new", methods=["GET", "POST"])

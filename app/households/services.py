@@ -14,8 +14,10 @@ from app.access import household_scope
 from app.accounts import roles
 from app.accounts.models import User
 from app.audit.services import record
+from app.collation import sorted_by_name
 from app.extensions import db
 from app.households import rules
+from app.households.labels import household_order
 from app.households.models import Household, Person
 from app.households.search import (
     fold,
@@ -55,7 +57,7 @@ def municipalities_for(user: User) -> list[Municipality]:
     stmt = select(Municipality).where(Municipality.organisation_id == user.organisation_id)
     if user.role != roles.ADMIN:
         stmt = stmt.where(Municipality.team_id == user.team_id)
-    return list(db.session.scalars(stmt.order_by(Municipality.name)))
+    return sorted_by_name(db.session.scalars(stmt))
 
 
 def managers_for(user: User, team_id: int | None = None) -> list[User]:
@@ -68,7 +70,7 @@ def managers_for(user: User, team_id: int | None = None) -> list[User]:
         stmt = stmt.where(User.team_id == team_id)
     elif user.role != roles.ADMIN:
         stmt = stmt.where(User.team_id == user.team_id)
-    return list(db.session.scalars(stmt.order_by(User.display_name)))
+    return sorted_by_name(db.session.scalars(stmt), lambda u: u.display_name)
 
 
 @dataclass
@@ -99,7 +101,7 @@ def household_list_query(user: User, filters: ListFilters, today: date) -> Selec
         )
     return stmt.options(
         selectinload(Household.members), joinedload(Household.municipality)
-    ).order_by(Household.name, Household.id)
+    ).order_by(*household_order())
 
 
 # Relevance of one query word for one person; a person's rank is the sum over the words.
@@ -164,7 +166,7 @@ def search_persons(user: User, query: str) -> list[Person]:
         matches = [_word_relevance(word) for word in words[:10]]
         stmt = stmt.where(and_(*(condition for condition, _rank in matches)))
         order.append(functools.reduce(operator.add, (rank for _c, rank in matches)).desc())
-    stmt = stmt.order_by(*order, Household.status, Person.family_name, Person.given_name, Person.id)
+    stmt = stmt.order_by(*order, Household.status, Person.sort_key, Person.id)
     return list(db.session.scalars(stmt.limit(SEARCH_LIMIT)))
 
 

@@ -13,6 +13,7 @@ from sqlalchemy.exc import IntegrityError
 
 from app.access import leads_required
 from app.accounts.models import User
+from app.collation import sorted_by_name
 from app.extensions import db
 from app.households.services import managers_for
 from app.imports import parsing, services, storage, template
@@ -92,10 +93,12 @@ def _mapping_form(table: parsing.Table, **kwargs):
     team_id = form.team_id.data if isinstance(form.team_id.data, int) else 0
     managers = managers_for(current_user, team_id or None)
     form.manager_id.choices = [(0, _("noch niemand")), *((m.id, m.display_name) for m in managers)]
-    towns = db.session.scalars(
-        db.select(Municipality)
-        .where(Municipality.organisation_id == current_user.organisation_id)
-        .order_by(Municipality.name)
+    towns = sorted_by_name(
+        db.session.scalars(
+            db.select(Municipality).where(
+                Municipality.organisation_id == current_user.organisation_id
+            )
+        )
     )
     form.municipality_id.choices = [(0, _("laut Datei")), *((m.id, m.name) for m in towns)]
     return form
@@ -258,11 +261,14 @@ def confirm():
 @bp.get("/vorlage.xlsx")
 @leads_required
 def template_file():
-    towns = db.session.scalars(
-        db.select(Municipality.name)
-        .where(Municipality.organisation_id == current_user.organisation_id)
-        .order_by(Municipality.name)
-    ).all()
+    towns = sorted_by_name(
+        db.session.scalars(
+            db.select(Municipality.name).where(
+                Municipality.organisation_id == current_user.organisation_id
+            )
+        ),
+        lambda name: name,
+    )
     response = current_app.response_class(
         template.workbook(list(towns)),
         mimetype="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",

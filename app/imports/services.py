@@ -13,6 +13,7 @@ from sqlalchemy import delete, select
 from app.accounts import roles
 from app.accounts.models import User
 from app.audit.services import record
+from app.collation import sorted_by_name
 from app.extensions import db
 from app.forms import has_forbidden_characters
 from app.households.models import Household, Person
@@ -473,8 +474,8 @@ def team_choices(user: User) -> list[tuple[int, str]]:
     if user.role == roles.TEAM_LEAD:
         team = db.session.get(Team, user.team_id)
         return [(team.id, team.name)] if team else []
-    teams = db.session.scalars(
-        select(Team).where(Team.organisation_id == user.organisation_id).order_by(Team.name)
+    teams = sorted_by_name(
+        db.session.scalars(select(Team).where(Team.organisation_id == user.organisation_id))
     )
     return [(0, _("Team der Gemeinde (laut Zuordnung)")), *((t.id, t.name) for t in teams)]
 

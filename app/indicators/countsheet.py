@@ -25,6 +25,7 @@ from sqlalchemy import func, literal, or_, select
 
 from app.accounts import roles
 from app.accounts.models import User
+from app.collation import sorted_by_name
 from app.contacts.models import Contact, contact_topic_link
 from app.contacts.services import all_topics
 from app.extensions import db
@@ -139,7 +140,7 @@ def sheet_managers(user: User, period: Period) -> list[User]:
     )
     if user.role == roles.TEAM_LEAD:
         stmt = stmt.where(User.team_id == user.team_id)
-    return list(db.session.scalars(stmt.order_by(User.display_name, User.id)))
+    return sorted_by_name(db.session.scalars(stmt.order_by(User.id)), lambda u: u.display_name)
 
 
 # --- the figures -------------------------------------------------------------------------------

@@ -81,7 +81,7 @@ def check(user: User, period: tuple[date, date], authors: list[User], on: date) 
             .join(Household, Household.id == Person.household_id)
             .where(Household.id.in_(_visible(user)))
             .options(joinedload(Person.household))
-            .order_by(Person.family_name, Person.given_name, Person.id)
+            .order_by(Person.sort_key, Person.id)
         )
     )
     all_persons = db.session.scalar(select(func.count()).select_from(reached)) or 0

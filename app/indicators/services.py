@@ -522,7 +522,7 @@ def worklist(user: User, on: date) -> list[WorkItem]:
             .where(Person.household_id.in_(ids))
             # the list shows each person's household name: loaded with the person
             .options(joinedload(Person.household))
-            .order_by(Person.family_name)
+            .order_by(Person.sort_key, Person.id)
         )
     )
     extended = set(

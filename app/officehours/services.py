@@ -11,7 +11,7 @@ from babel.dates import format_time, get_day_names
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select, update
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import contains_eager, joinedload
 
 from app.accounts import roles
 from app.accounts.models import User
@@ -25,10 +25,12 @@ from app.appointments.services import (
     token_hash,
 )
 from app.audit.services import record
+from app.collation import sort_key, sorted_by_name
 from app.extensions import db
 from app.households.models import Household, Person
 from app.households.search import fold, squeeze
 from app.i18n import current_locale
+from app.officehours.labels import desk_labels, desk_order
 from app.officehours.models import (
     KioskToken,
     OfficeException,
@@ -88,7 +90,7 @@ def locations_for(user: User, *, active_only: bool = False) -> list[OfficeLocati
     stmt = location_scope(user, select(OfficeLocation))
     if active_only:
         stmt = stmt.where(OfficeLocation.active.is_(True))
-    return list(db.session.scalars(stmt.order_by(OfficeLocation.name)))
+    return sorted_by_name(db.session.scalars(stmt))
 
 
 def location_for(user: User, location_id: int) -> OfficeLocation | None:
@@ -101,7 +103,7 @@ def municipalities_for(user: User) -> list[Municipality]:
     stmt = select(Municipality).where(Municipality.organisation_id == user.organisation_id)
     if user.role != roles.ADMIN and user.team_id is not None:
         stmt = stmt.where(Municipality.team_id == user.team_id)
-    return list(db.session.scalars(stmt.order_by(Municipality.name)))
+    return sorted_by_name(db.session.scalars(stmt))
 
 
 # --- schedules, exceptions and slots ----------------------------------------------------------
@@ -168,7 +170,7 @@ def sessions_between(locations: list[OfficeLocation], start: date, days: int) ->
                         local_to_utc(day, schedule.end_time),
                     )
                 )
-    return sorted(out, key=lambda s: (s.starts_at, s.location.name))
+    return sorted(out, key=lambda s: (s.starts_at, sort_key(s.location.name)))
 
 
 # How far the front desk looks ahead for the next office hour of a location.
@@ -276,12 +278,6 @@ def valid_kiosk_token(token_id: int | None, location_id: int) -> KioskToken | No
 # --- check-in ---------------------------------------------------------------------------------
 
 
-def display_name(person: Person) -> str:
-    """What the front desk may see of a person: first name, initial, household town."""
-    initial = (person.family_name[:1] + ".") if person.family_name else ""
-    return f"{person.given_name} {initial} · {person.household.municipality.name}".strip()
-
-
 def search_for_checkin(location: OfficeLocation, q: str, limit: int = 6) -> list[dict]:
     """Persons of active households in the location's municipality; at least 3 letters, at
     most 6 answers: enough to find oneself, too little to list the clients."""
@@ -296,10 +292,13 @@ def search_for_checkin(location: OfficeLocation, q: str, limit: int = 6) -> list
             Household.status == "active",
             *[Person.search_name.contains(part) for part in key.split()],
         )
+        .options(contains_eager(Person.household).joinedload(Household.municipality))
         .order_by(Person.given_name, Person.id)
         .limit(limit)
     )
-    return [{"person_id": p.id, "label": display_name(p)} for p in db.session.scalars(stmt)]
+    persons = desk_order(list(db.session.scalars(stmt)))
+    labels = desk_labels(persons)  # year of birth only where two would read the same
+    return [{"person_id": p.id, "label": label} for p, label in zip(persons, labels, strict=True)]
 
 
 def _today_appointment(location: OfficeLocation, person: Person, day: date):

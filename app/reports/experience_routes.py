@@ -14,6 +14,7 @@ from wtforms.widgets import HiddenInput
 
 from app.access import admin_required, leads_required
 from app.audit.services import record
+from app.collation import sorted_by_name
 from app.contacts.choices import SETTINGS
 from app.extensions import db
 from app.forms import Form
@@ -74,11 +75,9 @@ def index():
     form = TextsForm(data={"year": year, **texts}) if current_user.is_admin else None
     teams = []
     if current_user.is_admin:
-        teams = list(
+        teams = sorted_by_name(
             db.session.scalars(
-                select(Team)
-                .where(Team.organisation_id == current_user.organisation_id)
-                .order_by(Team.name)
+                select(Team).where(Team.organisation_id == current_user.organisation_id)
             )
         )
     return render_template(

@@ -36,6 +36,7 @@ from sqlalchemy.sql.expression import FunctionElement
 
 from app.accounts import roles
 from app.accounts.models import User
+from app.collation import sorted_by_name
 from app.contacts import choices as contact_choices
 from app.contacts.models import Contact, Task, Topic, contact_participant, contact_topic_link
 from app.extensions import db
@@ -601,7 +602,8 @@ def caseload_per_fte(scope: ReportScope) -> list[TeamCaseload]:
     teams_stmt = select(Team.id, Team.name).where(Team.organisation_id == scope.organisation_id)
     if scope.team_id is not None:
         teams_stmt = teams_stmt.where(Team.id == scope.team_id)
-    teams = db.session.execute(teams_stmt.order_by(Team.name)).all()
+    teams = sorted_by_name(db.session.execute(teams_stmt).all(), lambda row: row.name)
+
     eligible = dict(
         db.session.execute(
             eligible_persons_stmt(team_scope, Household.team_id, func.count(Person.id)).group_by(

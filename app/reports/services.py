@@ -18,8 +18,10 @@ from sqlalchemy.orm import selectinload
 from app.access import household_scope
 from app.accounts import roles
 from app.accounts.models import User
+from app.collation import sorted_by_name
 from app.contacts.models import Contact, Task, contact_topic_link
 from app.extensions import db
+from app.households.labels import household_order
 from app.households.models import Household, Person
 from app.households.rules import ASYLUM_WAIT_MONTHS, add_months
 from app.officehours.models import QueueEntry
@@ -34,14 +36,14 @@ def teams_for(user: User) -> list[Team]:
     stmt = select(Team).where(Team.organisation_id == user.organisation_id)
     if user.role != roles.ADMIN:
         stmt = stmt.where(Team.id == user.team_id)
-    return list(db.session.scalars(stmt.order_by(Team.name)))
+    return sorted_by_name(db.session.scalars(stmt))
 
 
 def municipalities_for(user: User) -> list[Municipality]:
     stmt = select(Municipality).where(Municipality.organisation_id == user.organisation_id)
     if user.role != roles.ADMIN:
         stmt = stmt.where(Municipality.team_id == user.team_id)
-    return list(db.session.scalars(stmt.order_by(Municipality.name)))
+    return sorted_by_name(db.session.scalars(stmt))
 
 
 def scope_for(
@@ -126,9 +128,7 @@ def list_query(
         stmt = stmt.where(Person.id.in_(_persons_in_contact(scope)))
         if name == "einzelpersonen":
             stmt = stmt.where(Person.household_id.in_(_single_households()))
-        stmt = stmt.options(selectinload(Person.household)).order_by(
-            Person.family_name, Person.given_name, Person.id
-        )
+        stmt = stmt.options(selectinload(Person.household)).order_by(Person.sort_key, Person.id)
     elif name in ("berechtigte", "berechtigte-ohne-kontakt", "neu-berechtigt"):
         stmt = figures.eligible_persons_stmt(scope, Person)
         if name == "berechtigte-ohne-kontakt":
@@ -139,9 +139,7 @@ def list_query(
                 start = max(month, scope.start)
                 end = min(add_months(month, 1) - timedelta(days=1), scope.end)
             stmt = stmt.where(_became_eligible_between(start, end))
-        stmt = stmt.options(selectinload(Person.household)).order_by(
-            Person.family_name, Person.given_name, Person.id
-        )
+        stmt = stmt.options(selectinload(Person.household)).order_by(Person.sort_key, Person.id)
     elif name in ("haushalte", "familien", "einzelhaushalte"):
         stmt = select(Household).where(
             Household.id.in_(select(figures.households_in_contact(scope).subquery().c.household_id))
@@ -150,9 +148,9 @@ def list_query(
             stmt = stmt.where(Household.id.in_(_single_households()))
         if name == "familien":
             stmt = stmt.where(Household.id.not_in(_single_households()))
-        stmt = stmt.options(selectinload(Household.municipality)).order_by(
-            Household.name, Household.id
-        )
+        stmt = stmt.options(
+            selectinload(Household.municipality), selectinload(Household.members)
+        ).order_by(*household_order())
     elif name == "kontakte":
         stmt = figures.contacts_in_period(scope, Contact)
         if setting:
@@ -165,9 +163,9 @@ def list_query(
                     )
                 )
             )
-        stmt = stmt.options(selectinload(Contact.household)).order_by(
-            Contact.occurred_at.desc(), Contact.id.desc()
-        )
+        stmt = stmt.options(
+            selectinload(Contact.household).selectinload(Household.members)
+        ).order_by(Contact.occurred_at.desc(), Contact.id.desc())
     elif name in ("aufgaben", "ueberfaellig"):
         stmt = figures.scoped(
             select(Task)
@@ -178,9 +176,9 @@ def list_query(
         )
         if name == "ueberfaellig":
             stmt = stmt.where(Task.due_on < on)
-        stmt = stmt.options(selectinload(Task.household), selectinload(Task.owner)).order_by(
-            Task.due_on.is_(None), Task.due_on, Task.id
-        )
+        stmt = stmt.options(
+            selectinload(Task.household).selectinload(Household.members), selectinload(Task.owner)
+        ).order_by(Task.due_on.is_(None), Task.due_on, Task.id)
     elif name == "sprechstunde":
         stmt = figures.office_hour_entries(scope, QueueEntry)
         return stmt.options(selectinload(QueueEntry.location)).order_by(

@@ -18,6 +18,7 @@ from flask_login import current_user
 from sqlalchemy import func, select
 
 from app.access import admin_required
+from app.collation import sorted_by_name
 from app.extensions import db
 from app.households.models import Household
 from app.organisations.models import Municipality, Organisation, Team
@@ -61,7 +62,7 @@ def _own_municipality_or_404(municipality_id: int) -> Municipality:
 
 
 def _team_choices() -> list[tuple[int, str]]:
-    return [(t.id, t.name) for t in current_user.organisation.teams]
+    return [(t.id, t.name) for t in sorted_by_name(current_user.organisation.teams)]
 
 
 @bp.get("/")
@@ -74,19 +75,18 @@ def index():
         .group_by(Household.municipality_id)
     )
     households = dict(db.session.execute(active).all())
-    municipalities = db.session.scalars(
-        select(Municipality)
-        .where(Municipality.organisation_id == org.id)
-        .order_by(Municipality.name)
-    ).all()
+    municipalities = sorted_by_name(
+        db.session.scalars(select(Municipality).where(Municipality.organisation_id == org.id))
+    )
     others = []
     if org.kind == "county":
-        others = db.session.scalars(
-            select(Organisation).where(Organisation.id != org.id).order_by(Organisation.name)
-        ).all()
+        others = sorted_by_name(
+            db.session.scalars(select(Organisation).where(Organisation.id != org.id))
+        )
     return render_template(
         "setup/index.html",
         organisation=org,
+        teams=sorted_by_name(org.teams),
         municipalities=municipalities,
         households=households,
         others=others,
@@ -171,11 +171,12 @@ def new_organisation():
     if current_user.organisation.kind != "county":
         abort(403)
     form = TownOrganisationForm()
-    own = db.session.scalars(
-        select(Municipality)
-        .where(Municipality.organisation_id == current_user.organisation_id)
-        .order_by(Municipality.name)
-    ).all()
+    own = sorted_by_name(
+        db.session.scalars(
+            select(Municipality).where(Municipality.organisation_id == current_user.organisation_id)
+        )
+    )
+
     form.municipality_ids.choices = [(m.id, m.name) for m in own]
     if form.validate_on_submit():
         chosen = [m for m in own if m.id in set(form.municipality_ids.data or [])]

@@ -13,6 +13,7 @@ from app.access import admin_required, leads_required
 from app.accounts import roles
 from app.accounts.models import User
 from app.audit.services import record
+from app.collation import sorted_by_name
 from app.extensions import db, htmx
 from app.organisations.models import Team
 from app.staffing import rules, services
@@ -110,19 +111,18 @@ def _position_form(position: Position | None = None) -> tuple[PositionForm, dict
         (p.id, f"{p.name} ({p.starts_on:%d.%m.%Y}–{p.ends_on:%d.%m.%Y})")
         for p in services.periods_for(current_user)
     ]
-    teams = db.session.scalars(select(Team).where(Team.organisation_id == org).order_by(Team.name))
+    teams = sorted_by_name(db.session.scalars(select(Team).where(Team.organisation_id == org)))
     form.team_id.choices = [(t.id, t.name) for t in teams]
-    staff = list(
+    staff = sorted_by_name(
         db.session.scalars(
-            select(User)
-            .where(
+            select(User).where(
                 User.organisation_id == org,
                 User.role.in_((roles.MANAGER, roles.TEAM_LEAD)),
                 User.is_active_account.is_(True)
                 | (User.id == (position.user_id if position else -1)),
             )
-            .order_by(User.display_name)
-        )
+        ),
+        lambda u: u.display_name,
     )
     form.user_id.choices = [(0, _("— unbesetzt —"))] + [(u.id, u.display_name) for u in staff]
     if position is None and request.method == "GET":

@@ -13,6 +13,7 @@ from sqlalchemy.orm import joinedload, selectinload
 
 from app.accounts import roles
 from app.accounts.models import User
+from app.collation import sorted_by_name
 from app.extensions import db
 from app.households.models import Household, Person
 from app.organisations.models import Team
@@ -124,10 +125,8 @@ def team_staffing(user: User, on: date, positions: list[Position] | None = None)
     see; for admins also the organisation's total (last row, team None)."""
     positions = positions_for(user) if positions is None else positions
     if user.role == roles.ADMIN:
-        teams = list(
-            db.session.scalars(
-                select(Team).where(Team.organisation_id == user.organisation_id).order_by(Team.name)
-            )
+        teams = sorted_by_name(
+            db.session.scalars(select(Team).where(Team.organisation_id == user.organisation_id))
         )
     elif user.role == roles.TEAM_LEAD and user.team is not None:
         teams = [user.team]

@@ -23,6 +23,7 @@ from app.accounts import roles
 from app.accounts.models import User
 from app.appointments.models import Appointment, AppointmentShare
 from app.audit.services import record
+from app.collation import sorted_by_name
 from app.consent import services as consent
 from app.contacts.models import Contact, ContactComment, ContactVersion, Task
 from app.extensions import db
@@ -147,17 +148,16 @@ def may_decide(user: User, transfer: Transfer) -> bool:
 
 def receiving_managers(transfer: Transfer) -> list[User]:
     """Who may take the case over: the active managers and team leads of the town's team."""
-    return list(
+    return sorted_by_name(
         db.session.scalars(
-            select(User)
-            .where(
+            select(User).where(
                 User.organisation_id == transfer.to_org_id,
                 User.team_id == transfer.to_municipality.team_id,
                 User.role.in_((roles.MANAGER, roles.TEAM_LEAD)),
                 User.is_active_account.is_(True),
             )
-            .order_by(User.display_name)
-        )
+        ),
+        lambda u: u.display_name,
     )
 
 
@@ -268,7 +268,7 @@ def decline(user: User, transfer: Transfer) -> None:
 def other_towns(user: User) -> list[Municipality]:
     """Towns a household can move to, own organisation's included (those are refused with a
     message rather than hidden, so that a wrong choice is explained)."""
-    return list(db.session.scalars(select(Municipality).order_by(Municipality.name)))
+    return sorted_by_name(db.session.scalars(select(Municipality)))
 
 
 @anonymiser("transfers")
