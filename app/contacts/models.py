@@ -25,7 +25,7 @@ contact_participant = Table(
 )
 
 # Defaults (organisation NULL) that an organisation hid for itself: not offered on its new
-# contacts, still shown on old ones (app/organisations/catalogue.py).
+# contacts, still shown on old ones (app/organisations/ownership.py).
 topic_hidden = Table(
     "contact_topic_hidden",
     db.metadata,

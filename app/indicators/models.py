@@ -48,7 +48,7 @@ def lazy_group_labels() -> dict[str, LazyString]:
 
 
 # Defaults (organisation NULL) that an organisation hid for itself: not on its sheets, worklists
-# and exports (app/organisations/catalogue.py).
+# and exports (app/organisations/ownership.py).
 indicator_hidden = Table(
     "indicator_hidden",
     db.metadata,
