@@ -193,4 +193,4 @@ class HideForm(Form):
     """Hide a county-wide catalogue default for one's own organisation ("1") or offer it
     again ("0") (app/organisations/ownership.py)."""
 
-    hidden = SelectField(choices=[("1", "1"), ("0", "0")])
+    hidden = Select(choices=[("1", "1"), ("0", "0")])
