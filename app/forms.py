@@ -187,3 +187,10 @@ def _as_select_choices(value: list | None) -> list[SelectChoice] | None:
     if value is None or callable(value):
         return value
     return [c if isinstance(c, SelectChoice) else SelectChoice(*c) for c in value]
+
+
+class HideForm(Form):
+    """Hide a county-wide catalogue default for one's own organisation ("1") or offer it
+    again ("0") (app/organisations/ownership.py)."""
+
+    hidden = Select(choices=[("1", "1"), ("0", "0")])

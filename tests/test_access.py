@@ -42,6 +42,9 @@ STAFF = rule("login", "ok", "ok", "ok", "ok", "deny")
 # Reachable with a valid secret token only (tested in test_appointments / test_officehours);
 # with an invalid one every role, signed in or not, is refused.
 TOKEN_ONLY = rule("deny", "deny", "deny", "deny", "deny", "deny")
+# The admins of a town with its own IM only (the table's admin is the county's; the town admin
+# is tested in test_county_figures.py).
+TOWN_ADMIN_ONLY = rule("login", "deny", "deny", "deny", "deny", "deny")
 
 EXPECTED: dict[str, dict[str, str]] = {
     "main.home": SIGNED_IN,
@@ -78,6 +81,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "contacts.household_pdf": CASE_DATA,
     "contacts.topics": ADMIN_ONLY,
     "contacts.edit_topic": ADMIN_ONLY,
+    "contacts.hide_topic": ADMIN_ONLY,
     "consent.give": CASE_DATA,
     "consent.withdraw": CASE_DATA,
     "consent.form_pdf": CASE_DATA,
@@ -107,6 +111,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "indicators.catalogue": ADMIN_ONLY,
     "indicators.edit_indicator": ADMIN_ONLY,
     "indicators.retire": ADMIN_ONLY,
+    "indicators.hide_indicator": ADMIN_ONLY,
     "indicators.add_option": ADMIN_ONLY,
     "indicators.retire_option": ADMIN_ONLY,
     "indicators.edit_option": ADMIN_ONLY,
@@ -188,6 +193,8 @@ EXPECTED: dict[str, dict[str, str]] = {
     "reports.export_dashboard": REVIEWERS,
     "reports.export_distribution": REVIEWERS,
     "reports.export_pseudonymised": REVIEWERS,
+    # Combined county figures: the county's admins only (test_county_figures.py).
+    "reports.county": ADMIN_ONLY,
     # Set-up of teams and municipalities: admins, their own organisation (test_setup.py).
     # Spreadsheet import of households and persons (test_imports.py).
     "imports.upload": LEAD_AND_ADMIN,
@@ -199,6 +206,7 @@ EXPECTED: dict[str, dict[str, str]] = {
     "setup.new_municipality": ADMIN_ONLY,
     "setup.municipality": ADMIN_ONLY,
     "setup.new_organisation": ADMIN_ONLY,
+    "setup.sharing": TOWN_ADMIN_ONLY,
     # Caseload handover: team leads (own team) and admins (organisation) (test_handover.py).
     "handover.index": LEAD_AND_ADMIN,
     # Transfers: started by the sending side, decided by the receiving side (test_transfers.py).

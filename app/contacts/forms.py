@@ -364,6 +364,8 @@ class TopicForm(Form):
         render_kw={"inputmode": "numeric"},
     )
     active = BooleanField(_l("aktiv (bei neuen Kontakten wählbar)"), default=True)
+    # Only for the county's admins: a default that every organisation uses.
+    shared = BooleanField(_l("Vorgabe für alle Träger im Landkreis"), default=True)
 
 
 class RangeForm(Form):

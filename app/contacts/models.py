@@ -24,6 +24,15 @@ contact_participant = Table(
     Column("person_id", ForeignKey("person.id"), primary_key=True, index=True),
 )
 
+# Defaults (organisation NULL) that an organisation hid for itself: not offered on its new
+# contacts, still shown on old ones (app/organisations/ownership.py).
+topic_hidden = Table(
+    "contact_topic_hidden",
+    db.metadata,
+    Column("organisation_id", ForeignKey("organisation.id"), primary_key=True),
+    Column("topic_id", ForeignKey("contact_topic.id"), primary_key=True, index=True),
+)
+
 contact_topic_link = Table(
     "contact_topic_link",
     db.metadata,
@@ -33,11 +42,15 @@ contact_topic_link = Table(
 
 
 class Topic(db.Model):
-    """A consultation topic of the editable catalogue. Retired topics stay for old contacts."""
+    """A consultation topic of the editable catalogue. Retired topics stay for old contacts.
+
+    `organisation_id` NULL: a county-wide default, which only the county's admins change;
+    else the organisation's own topic, which only its admins change and only its staff see."""
 
     __tablename__ = "contact_topic"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     key: Mapped[str] = mapped_column(String(40), unique=True)
     label: Mapped[str] = mapped_column(String(80))
     active: Mapped[bool] = mapped_column(default=True)

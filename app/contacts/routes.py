@@ -22,6 +22,7 @@ from flask_login import current_user
 
 from app.access import admin_required, case_data_required, household_or_404, role_required
 from app.accounts import roles
+from app.audit.refusals import record_refusal
 from app.audit.services import record
 from app.consent.services import counselling_allowed_ids
 from app.contacts import choices, services
@@ -38,7 +39,9 @@ from app.contacts.models import Contact, Topic
 from app.documents import labels as document_labels
 from app.documents.web import STYLESHEETS, chosen, selector_options
 from app.extensions import db, htmx
+from app.forms import HideForm
 from app.households.models import Household
+from app.organisations import ownership
 from app.pdf import pdf_response, render_pdf
 from app.redirects import safe_next
 from app.timeutil import to_local, today
@@ -68,7 +71,9 @@ def _contact_form(household: Household, contact: Contact | None = None) -> Conta
     # Counselling data only for persons who consented (GDPR Art. 9): the form says who not.
     allowed = counselling_allowed_ids(household.members)
     form.without_consent = {p.id: p.full_name for p in household.members if p.id not in allowed}
-    form.topics.choices = opts(services.topic_choices(contact.topics if contact else None))
+    form.topics.choices = opts(
+        services.topic_choices(household.organisation_id, contact.topics if contact else None)
+    )
     colleagues = [(u.id, u.display_name) for u in services.team_colleagues(current_user, household)]
     helpers = [(u.id, u.display_name) for u in services.volunteers(household)]
     groups = {"colleague": colleagues, "volunteer": helpers}
@@ -133,7 +138,7 @@ def _form_data(form: ContactForm) -> services.ContactData:
 
 def _timeline_context(household: Household) -> dict:
     filters = TimelineFilterForm(request.args)
-    topic_pairs = [(t.key, t.shown_label) for t in services.all_topics()]
+    topic_pairs = [(t.key, t.shown_label) for t in services.all_topics(household.organisation_id)]
     filters.topic.choices = opts([("", _("alle")), *topic_pairs])
     topic = filters.topic.data if filters.topic.data in dict(topic_pairs) else ""
     setting = filters.setting.data if filters.setting.data in choices.SETTINGS else ""
@@ -287,7 +292,7 @@ def show(contact_id: int):
         version_participants=participants,
         doc=chosen(_contact_languages(contact)),
         language_options=selector_options(),
-        topic_labels={t.key: t.shown_label for t in services.all_topics()},
+        topic_labels=_topic_labels(contact),
         field_labels=services.FIELD_LABELS,
         today=today(),
     )
@@ -352,7 +357,7 @@ def comment(contact_id: int):
         can_review=True,
         comment_form=form,
         version_participants={},
-        topic_labels={t.key: t.shown_label for t in services.all_topics()},
+        topic_labels=_topic_labels(contact),
         field_labels=services.FIELD_LABELS,
         today=today(),
     ), 422
@@ -512,23 +517,74 @@ def household_pdf(household_id: int):
 
 
 # --- topic catalogue (admin) --------------------------------------------------------------
+def _topic_labels(contact: Contact) -> dict[str, str]:
+    return {t.key: t.shown_label for t in services.all_topics(contact.household.organisation_id)}
+
+
 @bp.route("/admin/topics", methods=["GET", "POST"])
 @admin_required
 def topics():
+    """Defaults of the county and the organisation's own topics; new ones are its own (a
+    county admin's may be defaults for every organisation)."""
     form = TopicForm()
+    steward = ownership.stewards_defaults(current_user)
+    if not steward:
+        del form.shared
     if form.validate_on_submit():
-        services.create_topic(form.label.data, form.sort_order.data, form.active.data)
+        shared = steward and form.shared.data
+        services.create_topic(
+            form.label.data,
+            form.sort_order.data,
+            form.active.data,
+            ownership.new_owner(current_user, shared),
+        )
         db.session.commit()
         flash(_("Thema angelegt."), "success")
         return redirect(url_for(".topics"))
-    return render_template("contacts/topics.html", topics=services.all_topics(), form=form)
+    entries = services.topics_of(current_user.organisation_id)
+    return render_template(
+        "contacts/topics.html",
+        defaults=[(t, hidden) for t, hidden in entries if t.organisation_id is None],
+        own=[t for t, _hidden in entries if t.organisation_id is not None],
+        steward=steward,
+        form=form,
+    )
+
+
+def _visible_topic_or_404(topic_id: int) -> Topic:
+    """Another organisation's own topic does not exist for this admin."""
+    topic = db.session.get(Topic, topic_id)
+    if topic is None or not ownership.may_see(current_user, topic.organisation_id):
+        abort(404)
+    return topic
+
+
+def _topic_hidden(topic: Topic) -> bool:
+    return topic.id in {
+        t.id for t, hidden in services.topics_of(current_user.organisation_id) if hidden
+    }
 
 
 @bp.route("/admin/topics/<int:topic_id>", methods=["GET", "POST"])
 @admin_required
 def edit_topic(topic_id: int):
-    topic = db.session.get(Topic, topic_id) or abort(404)
+    topic = _visible_topic_or_404(topic_id)
+    if not ownership.may_change(current_user, topic.organisation_id):
+        # A default of the county: read-only here; a changed form is refused and audited.
+        status = 200
+        if request.method == "POST":
+            record_refusal(403)
+            status = 403
+        return render_template(
+            "contacts/topic_form.html",
+            topic=topic,
+            form=None,
+            refused=ownership.refusal("topic"),
+            attempted=status == 403,
+            hidden=_topic_hidden(topic),
+        ), status
     form = TopicForm(obj=topic)
+    del form.shared
     if form.validate_on_submit():
         services.update_topic(
             topic,
@@ -543,4 +599,32 @@ def edit_topic(topic_id: int):
         db.session.commit()
         flash(_("Thema gespeichert."), "success")
         return redirect(url_for(".topics"))
-    return render_template("contacts/topic_form.html", topic=topic, form=form)
+    return render_template(
+        "contacts/topic_form.html",
+        topic=topic,
+        form=form,
+        refused=None,
+        hidden=topic.organisation_id is None and _topic_hidden(topic),
+    )
+
+
+@bp.post("/admin/topics/<int:topic_id>/hidden")
+@admin_required
+def hide_topic(topic_id: int):
+    """Hide a default for the admin's organisation (or offer it again); own topics are
+    retired instead."""
+    topic = _visible_topic_or_404(topic_id)
+    if topic.organisation_id is not None:
+        abort(404)
+    form = HideForm()
+    if form.validate_on_submit():
+        hidden = form.hidden.data == "1"
+        services.set_topic_hidden(current_user, topic, hidden)
+        db.session.commit()
+        flash(
+            _("Thema für Ihren Träger ausgeblendet.")
+            if hidden
+            else _("Thema wird Ihrem Träger wieder angeboten."),
+            "success",
+        )
+    return redirect(url_for(".topics"))

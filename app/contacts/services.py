@@ -20,9 +20,17 @@ from app.accounts.services import active_volunteers
 from app.audit.services import record
 from app.collation import sorted_by_name
 from app.contacts import choices
-from app.contacts.models import Contact, ContactComment, ContactVersion, Task, Topic
+from app.contacts.models import (
+    Contact,
+    ContactComment,
+    ContactVersion,
+    Task,
+    Topic,
+    topic_hidden,
+)
 from app.extensions import db
 from app.households.models import Household, Person
+from app.organisations import ownership
 from app.timeutil import utcnow
 
 TIMELINE_PAGE_SIZE = 20
@@ -69,18 +77,38 @@ def ensure_default_topics() -> int:
     return added
 
 
-def all_topics() -> list[Topic]:
-    return list(db.session.scalars(select(Topic).order_by(Topic.sort_order, Topic.id)))
+def topics_of(organisation_id: int) -> list[tuple[Topic, bool]]:
+    """(topic, hidden) for every topic the organisation uses: the defaults (hidden = the
+    organisation hid it) and its own, retired ones included (old contacts keep them). One
+    statement."""
+    hidden = Topic.id.in_(ownership.hidden_ids(topic_hidden, "topic_id", organisation_id))
+    rows = db.session.execute(
+        select(Topic, hidden)
+        .where(ownership.visible_to(Topic.organisation_id, organisation_id))
+        .order_by(Topic.sort_order, Topic.id)
+    ).all()
+    return [(topic, bool(is_hidden)) for topic, is_hidden in rows]
 
 
-def active_topics() -> list[Topic]:
-    return [t for t in all_topics() if t.active]
+def all_topics(organisation_id: int) -> list[Topic]:
+    return [topic for topic, _hidden in topics_of(organisation_id)]
 
 
-def topic_choices(selected: list[Topic] | None = None) -> list[tuple[str, str]]:
-    """Active topics, plus retired ones that an edited contact still carries."""
+def active_topics(organisation_id: int) -> list[Topic]:
+    """The topics new contacts of the organisation offer."""
+    return [t for t, hidden in topics_of(organisation_id) if t.active and not hidden]
+
+
+def topic_choices(
+    organisation_id: int, selected: list[Topic] | None = None
+) -> list[tuple[str, str]]:
+    """Offered topics, plus retired or hidden ones that an edited contact still carries."""
     keep = {t.key for t in selected or []}
-    return [(t.key, t.shown_label) for t in all_topics() if t.active or t.key in keep]
+    return [
+        (t.key, t.shown_label)
+        for t, hidden in topics_of(organisation_id)
+        if (t.active and not hidden) or t.key in keep
+    ]
 
 
 def slugify_topic(label: str) -> str:
@@ -95,22 +123,44 @@ def slugify_topic(label: str) -> str:
     return key
 
 
-def create_topic(label: str, sort_order: int | None, active: bool = True) -> Topic:
+def create_topic(
+    label: str, sort_order: int | None, active: bool = True, organisation_id: int | None = None
+) -> Topic:
+    """A new topic: the organisation's own, or a default when `organisation_id` is None."""
     if sort_order is None:
-        sort_order = (db.session.scalar(select(func.max(Topic.sort_order))) or 0) + 10
-    topic = Topic(key=slugify_topic(label), label=label, sort_order=sort_order, active=active)
+        highest = select(func.max(Topic.sort_order))
+        if organisation_id is not None:
+            highest = highest.where(ownership.visible_to(Topic.organisation_id, organisation_id))
+        sort_order = (db.session.scalar(highest) or 0) + 10
+    topic = Topic(
+        key=slugify_topic(label),
+        label=label,
+        sort_order=sort_order,
+        active=active,
+        organisation_id=organisation_id,
+    )
     db.session.add(topic)
     db.session.flush()
-    record("create", "topic", topic.id)
+    record("create", "topic", topic.id, "default" if organisation_id is None else "own")
     return topic
 
 
 def update_topic(topic: Topic, data: dict) -> list[str]:
+    """Change a topic (the caller checked ownership.may_change)."""
     changed = sorted(k for k, v in data.items() if getattr(topic, k) != v)
     for name in changed:
         setattr(topic, name, data[name])
     if changed:
         record("update", "topic", topic.id, ", ".join(changed))
+    return changed
+
+
+def set_topic_hidden(user: User, topic: Topic, hidden: bool) -> bool:
+    """Hide a default topic for the user's organisation (or show it again); audited."""
+    changed = ownership.set_hidden(topic_hidden, "topic_id", user.organisation_id, topic.id, hidden)
+    if changed:
+        what = "hidden" if hidden else "shown again"  # i18n: not UI
+        record("update", "topic", topic.id, f"{what} for organisation {user.organisation_id}")
     return changed
 
 
@@ -188,10 +238,15 @@ class ContactData:
     tasks: list[dict] = field(default_factory=list)
 
 
-def _topics_by_key(keys: list[str]) -> list[Topic]:
+def _topics_by_key(keys: list[str], organisation_id: int, kept: list[Topic]) -> list[Topic]:
+    """The chosen topics among those the household's organisation uses, or that the contact
+    already carried (a household that moved keeps its old organisation's topics)."""
     if not keys:
         return []
-    return list(db.session.scalars(select(Topic).where(Topic.key.in_(keys))))
+    allowed = ownership.visible_to(Topic.organisation_id, organisation_id)
+    if kept:
+        allowed = or_(allowed, Topic.id.in_([t.id for t in kept]))
+    return list(db.session.scalars(select(Topic).where(Topic.key.in_(keys), allowed)))
 
 
 def _persons(household: Household, ids: list[int]) -> list[Person]:
@@ -244,7 +299,7 @@ def create_contact(
         note=data.note,
     )
     contact.participants = _persons(household, data.participant_ids)
-    contact.topics = _topics_by_key(data.topic_keys)
+    contact.topics = _topics_by_key(data.topic_keys, household.organisation_id, [])
     db.session.add(contact)
     try:
         db.session.flush()
@@ -287,7 +342,9 @@ def update_contact(editor: User, contact: Contact, data: ContactData) -> list[st
     contact.interpreter_language = data.interpreter_language if data.interpreter_kind else ""
     contact.note = data.note
     contact.participants = _persons(contact.household, data.participant_ids)
-    contact.topics = _topics_by_key(data.topic_keys)
+    contact.topics = _topics_by_key(
+        data.topic_keys, contact.household.organisation_id, list(contact.topics)
+    )
     after = _snapshot(contact)
     changed = [name for name in VERSIONED_FIELDS if before[name] != after[name]]
     tasks = _add_tasks(contact, editor, data.tasks)

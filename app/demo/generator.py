@@ -113,6 +113,9 @@ class _Builder:
                     address=f"Rathaus, {POSTCODES.get(town_name, '')} {town_name}",
                     phone="",
                     email="im@example.org",
+                    # Göppingen shares its figures with the county (/reports/county); the
+                    # other towns show there as not shared.
+                    shares_figures=town_name == "Göppingen",
                 )
                 db.session.add(town)
                 team = Team(organisation=town, name=f"Integrationsmanagement {row['municipality']}")

@@ -27,7 +27,7 @@ from app.accounts import roles
 from app.accounts.models import User
 from app.collation import sorted_by_name
 from app.contacts.models import Contact, contact_topic_link
-from app.contacts.services import all_topics
+from app.contacts.services import topics_of
 from app.extensions import db
 from app.households.choices import RESIDENCE_STATUS, SEX
 from app.households.models import Household, Person
@@ -373,18 +373,18 @@ class CountSheet:
         return {r.label: r.value for r in self.rows if r.value is not None}
 
 
-def build(period: Period, title: str, values: Counter, topics: list | None = None) -> CountSheet:
+def build(period: Period, title: str, values: Counter, topics: list) -> CountSheet:
     """The sheet in the layout's order and wording (the interface language); `topics` (the
-    catalogue) saves reading it again for each sheet of a batch."""
-    topics = all_topics() if topics is None else topics
+    organisation's catalogue, contacts.services.topics_of) is read once for a whole batch.
+    Retired topics and defaults the organisation hid show only when counted."""
     locale = current_locale()
     sheet = CountSheet(period, title, values)
     for row in layout.current_layout(figure_keys()):
         label = row.label(locale)
         if row.key == layout.TOPIC_ROW:
-            for topic in topics:
+            for topic, hidden in topics:
                 key = topic_key(topic.id)
-                if topic.active or values.get(key):
+                if (topic.active and not hidden) or values.get(key):
                     name = label.replace("{topic}", topic.label)
                     sheet.rows.append(SheetRow(key, row.order, name, values.get(key, 0)))
         else:
@@ -411,7 +411,7 @@ def batch(user: User, period: Period) -> Batch:
     managers = sheet_managers(user, period)
     ids = [m.id for m in managers]
     values = manager_figures(user.organisation_id, ids, period)
-    topics = all_topics()
+    topics = topics_of(user.organisation_id)
     sheets = [build(period, m.display_name, values[m.id], topics) for m in managers]
     summed = sum((values[m.id] for m in managers), Counter())
     total = Counter({k: v for k, v in summed.items() if not k.startswith(REACH_KEYS)})
@@ -425,7 +425,7 @@ def batch(user: User, period: Period) -> Batch:
 def one(user: User, period: Period, manager: User) -> CountSheet:
     """One manager's sheet (the caller checked that `user` may see it)."""
     values = manager_figures(user.organisation_id, [manager.id], period)[manager.id]
-    return build(period, manager.display_name, values)
+    return build(period, manager.display_name, values, topics_of(user.organisation_id))
 
 
 # --- files -------------------------------------------------------------------------------------

@@ -85,7 +85,7 @@ def check(user: User, period: tuple[date, date], authors: list[User], on: date) 
         )
     )
     all_persons = db.session.scalar(select(func.count()).select_from(reached)) or 0
-    rows = services.required_rows(persons, on)
+    rows = services.required_rows(user.organisation_id, persons, on)
     lacking = [(p, [r.indicator for r in rows[p.id] if r.missing]) for p in persons]
     lacking = [(p, missing) for p, missing in lacking if missing]
     result.persons, result.persons_total = lacking[:LIMIT], len(lacking)

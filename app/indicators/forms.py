@@ -88,6 +88,8 @@ class IndicatorForm(Form):
         render_kw={"inputmode": "numeric"},
     )
     restricted = BooleanField(_l("Besonders geschützt (Gesundheit, Behinderung)"))
+    # Only for the county's admins creating one: a default that every organisation uses.
+    shared = BooleanField(_l("Vorgabe für alle Träger im Landkreis"), default=True)
 
     def validate_key(self, field):
         if field.data and not KEY_RE.match(field.data):

@@ -6,7 +6,7 @@ from datetime import date, datetime
 
 from flask_babel import LazyString
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import Float, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy import Column, Float, ForeignKey, Index, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from app.extensions import db
@@ -47,10 +47,24 @@ def lazy_group_labels() -> dict[str, LazyString]:
     return {key: LazyString(group_label, key) for key in GROUPS}
 
 
+# Defaults (organisation NULL) that an organisation hid for itself: not on its sheets, worklists
+# and exports (app/organisations/ownership.py).
+indicator_hidden = Table(
+    "indicator_hidden",
+    db.metadata,
+    Column("organisation_id", ForeignKey("organisation.id"), primary_key=True),
+    Column("indicator_id", ForeignKey("indicator.id"), primary_key=True, index=True),
+)
+
+
 class Indicator(db.Model):
-    """One indicator of the catalogue. Never deleted: retiring keeps all history."""
+    """One indicator of the catalogue. Never deleted: retiring keeps all history.
+
+    `organisation_id` NULL: a county-wide default, which only the county's admins change;
+    else the organisation's own indicator, which only its admins change and only its staff see."""
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    organisation_id: Mapped[int | None] = mapped_column(ForeignKey("organisation.id"), index=True)
     key: Mapped[str] = mapped_column(String(60), unique=True)
     label_de: Mapped[str] = mapped_column(String(160))
     label_en: Mapped[str] = mapped_column(String(160), default="")

@@ -14,8 +14,10 @@ from sqlalchemy import select
 
 from app.access import admin_required, case_data_required, person_or_404
 from app.accounts import roles
+from app.audit.refusals import record_refusal
 from app.audit.services import record
 from app.extensions import db, htmx
+from app.forms import HideForm
 from app.indicators import countsheet, countsheet_check, countsheet_layout, services
 from app.indicators.catalogue import GROUP_LABELS, TOPIC_GROUPS
 from app.indicators.forms import (
@@ -25,7 +27,14 @@ from app.indicators.forms import (
     OptionLabelForm,
     value_form_class,
 )
-from app.indicators.models import Indicator, IndicatorOption, IndicatorValue, group_label
+from app.indicators.models import (
+    Indicator,
+    IndicatorOption,
+    IndicatorValue,
+    group_label,
+    indicator_hidden,
+)
+from app.organisations import ownership
 from app.timeutil import today, utcnow
 
 bp = Blueprint("indicators", __name__)
@@ -33,8 +42,8 @@ bp = Blueprint("indicators", __name__)
 
 def _indicator_for(person, indicator_id: int) -> Indicator:
     indicator = db.session.get(Indicator, indicator_id)
-    if indicator is None:
-        abort(404)
+    if indicator is None or not ownership.may_see(current_user, indicator.organisation_id):
+        abort(404)  # another organisation's own indicator does not exist here
     if indicator.restricted:
         if not services.may_see_restricted(current_user, person.household):
             abort(404)
@@ -192,19 +201,69 @@ INDICATOR_FIELDS = (
 @bp.get("/admin/indicators")
 @admin_required
 def catalogue():
-    indicators = services.catalogue(include_retired=True)
+    indicators = services.catalogue(
+        current_user.organisation_id, include_retired=True, include_hidden=True
+    )
+    hidden = set(db.session.scalars(services.hidden_indicator_ids(current_user.organisation_id)))
     groups = {key: group_label(key) for key in GROUP_LABELS}
-    return render_template("indicators/catalogue.html", indicators=indicators, groups=groups)
+    return render_template(
+        "indicators/catalogue.html",
+        defaults=[i for i in indicators if i.organisation_id is None],
+        own=[i for i in indicators if i.organisation_id is not None],
+        hidden=hidden,
+        groups=groups,
+        steward=ownership.stewards_defaults(current_user),
+    )
+
+
+def _visible_or_404(indicator_id: int) -> Indicator:
+    """Another organisation's own indicator does not exist for this admin."""
+    indicator = db.session.get(Indicator, indicator_id)
+    if indicator is None or not ownership.may_see(current_user, indicator.organisation_id):
+        abort(404)
+    return indicator
+
+
+def _is_hidden(indicator: Indicator) -> bool:
+    return indicator.organisation_id is None and bool(
+        db.session.scalar(
+            services.hidden_indicator_ids(current_user.organisation_id).where(
+                indicator_hidden.c.indicator_id == indicator.id
+            )
+        )
+    )
+
+
+def _read_only(indicator: Indicator):
+    """A default the admin does not maintain: shown read-only; a change posted anyway is
+    refused with the reason and audited as a refusal."""
+    attempted = request.method == "POST"
+    if attempted:
+        record_refusal(403)
+    return (
+        render_template(
+            "indicators/indicator_readonly.html",
+            indicator=indicator,
+            group=group_label(indicator.group),
+            refused=ownership.refusal("indicator"),
+            attempted=attempted,
+            hidden=_is_hidden(indicator),
+        ),
+        403 if attempted else 200,
+    )
 
 
 @bp.route("/admin/indicators/new", methods=["GET", "POST"])
 @bp.route("/admin/indicators/<int:indicator_id>", methods=["GET", "POST"])
 @admin_required
 def edit_indicator(indicator_id: int | None = None):
-    indicator = db.session.get(Indicator, indicator_id) if indicator_id else None
-    if indicator_id and indicator is None:
-        abort(404)
+    indicator = _visible_or_404(indicator_id) if indicator_id else None
+    if indicator is not None and not ownership.may_change(current_user, indicator.organisation_id):
+        return _read_only(indicator)
     form = IndicatorForm(obj=indicator)
+    steward = ownership.stewards_defaults(current_user)
+    if indicator is not None or not steward:
+        del form.shared
     option_form = OptionForm(prefix="option")
     if indicator is not None:
         form.key.render_kw = {"readonly": True}
@@ -214,10 +273,14 @@ def edit_indicator(indicator_id: int | None = None):
             if db.session.scalar(select(Indicator.id).where(Indicator.key == form.key.data)):
                 form.key.errors = [_("Diesen Schlüssel gibt es schon.")]
             else:
-                indicator = Indicator(key=form.key.data, position=1000, **data)
+                shared = steward and form.shared.data
+                owner = ownership.new_owner(current_user, shared)
+                indicator = Indicator(
+                    key=form.key.data, position=1000, organisation_id=owner, **data
+                )
                 db.session.add(indicator)
                 db.session.flush()
-                record("create", "indicator", indicator.id)
+                record("create", "indicator", indicator.id, "default" if owner is None else "own")
                 db.session.commit()
                 flash(_("Kennzahl angelegt."), "success")
                 return redirect(url_for(".edit_indicator", indicator_id=indicator.id))
@@ -238,14 +301,27 @@ def edit_indicator(indicator_id: int | None = None):
                 flash(_("Änderungen gespeichert."), "success")
                 return redirect(url_for(".catalogue"))
     return render_template(
-        "indicators/indicator_form.html", form=form, indicator=indicator, option_form=option_form
+        "indicators/indicator_form.html",
+        form=form,
+        indicator=indicator,
+        option_form=option_form,
+        hidden=indicator is not None and _is_hidden(indicator),
     )
+
+
+def _changeable_or_refused(indicator: Indicator):
+    """None when the admin may change `indicator`, else the refusal page."""
+    if ownership.may_change(current_user, indicator.organisation_id):
+        return None
+    return _read_only(indicator)
 
 
 @bp.post("/admin/indicators/<int:indicator_id>/retire")
 @admin_required
 def retire(indicator_id: int):
-    indicator = db.session.get(Indicator, indicator_id) or abort(404)
+    indicator = _visible_or_404(indicator_id)
+    if (refused := _changeable_or_refused(indicator)) is not None:
+        return refused
     indicator.retired_at = None if indicator.retired_at else utcnow()
     record("retire" if indicator.retired_at else "reopen", "indicator", indicator.id)
     db.session.commit()
@@ -256,11 +332,36 @@ def retire(indicator_id: int):
     return redirect(url_for(".catalogue"))
 
 
+@bp.post("/admin/indicators/<int:indicator_id>/hidden")
+@admin_required
+def hide_indicator(indicator_id: int):
+    """Hide a default for the admin's organisation (or use it again); own indicators are
+    retired instead."""
+    indicator = _visible_or_404(indicator_id)
+    if indicator.organisation_id is not None:
+        abort(404)
+    form = HideForm()
+    if form.validate_on_submit():
+        hidden = form.hidden.data == "1"
+        services.set_indicator_hidden(current_user, indicator, hidden)
+        db.session.commit()
+        flash(
+            _("Kennzahl für Ihren Träger ausgeblendet.")
+            if hidden
+            else _("Kennzahl wird für Ihren Träger wieder geführt."),
+            "success",
+        )
+    return redirect(url_for(".catalogue"))
+
+
 @bp.post("/admin/indicators/<int:indicator_id>/options")
 @admin_required
 def add_option(indicator_id: int):
-    indicator = db.session.get(Indicator, indicator_id) or abort(404)
+    indicator = _visible_or_404(indicator_id)
+    if (refused := _changeable_or_refused(indicator)) is not None:
+        return refused
     form = IndicatorForm(obj=indicator, formdata=None)
+    del form.shared
     option_form = OptionForm(prefix="option")
     if option_form.validate_on_submit():
         if any(o.code == option_form.code.data for o in indicator.options):
@@ -285,15 +386,25 @@ def add_option(indicator_id: int):
             form=form,
             indicator=indicator,
             option_form=option_form,
+            hidden=_is_hidden(indicator),
         ),
         422,
     )
 
 
+def _option_or_404(option_id: int) -> IndicatorOption:
+    option = db.session.get(IndicatorOption, option_id)
+    if option is None or not ownership.may_see(current_user, option.indicator.organisation_id):
+        abort(404)
+    return option
+
+
 @bp.route("/admin/indicator-options/<int:option_id>", methods=["GET", "POST"])
 @admin_required
 def edit_option(option_id: int):
-    option = db.session.get(IndicatorOption, option_id) or abort(404)
+    option = _option_or_404(option_id)
+    if (refused := _changeable_or_refused(option.indicator)) is not None:
+        return refused
     form = OptionLabelForm(obj=option)
     if form.validate_on_submit():
         data = {"label_de": form.label_de.data, "label_en": form.label_en.data}
@@ -311,7 +422,9 @@ def edit_option(option_id: int):
 @bp.post("/admin/indicator-options/<int:option_id>/retire")
 @admin_required
 def retire_option(option_id: int):
-    option = db.session.get(IndicatorOption, option_id) or abort(404)
+    option = _option_or_404(option_id)
+    if (refused := _changeable_or_refused(option.indicator)) is not None:
+        return refused
     option.retired_at = None if option.retired_at else utcnow()
     record("retire" if option.retired_at else "reopen", "indicator_option", option.id)
     db.session.commit()

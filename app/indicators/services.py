@@ -27,7 +27,14 @@ from app.households.models import Household, Person
 from app.households.rules import add_months
 from app.i18n import current_locale, local_date
 from app.indicators.catalogue import GROUP_LABELS
-from app.indicators.models import Indicator, IndicatorReview, IndicatorValue, group_label
+from app.indicators.models import (
+    Indicator,
+    IndicatorReview,
+    IndicatorValue,
+    group_label,
+    indicator_hidden,
+)
+from app.organisations import ownership
 from app.timeutil import utcnow
 
 TRUE, FALSE = "true", "false"
@@ -241,15 +248,40 @@ class SheetGroup:
         return sum(1 for r in self.rows if r.stale or r.missing)
 
 
-def catalogue(include_retired: bool = False) -> list[Indicator]:
+def catalogue(
+    organisation_id: int, include_retired: bool = False, include_hidden: bool = False
+) -> list[Indicator]:
+    """The indicators the organisation uses: the county's defaults (without those it hid) and
+    its own."""
     stmt = (
         select(Indicator)
+        .where(ownership.visible_to(Indicator.organisation_id, organisation_id))
         .options(selectinload(Indicator.options))
         .order_by(Indicator.position, Indicator.id)
     )
     if not include_retired:
         stmt = stmt.where(Indicator.retired_at.is_(None))
+    if not include_hidden:
+        stmt = stmt.where(Indicator.id.not_in(hidden_indicator_ids(organisation_id)))
     return list(db.session.scalars(stmt))
+
+
+def hidden_indicator_ids(organisation_id: int):
+    """SQL: the defaults the organisation hid."""
+    return ownership.hidden_ids(indicator_hidden, "indicator_id", organisation_id)
+
+
+def set_indicator_hidden(user: User, indicator: Indicator, hidden: bool) -> bool:
+    """Hide a default indicator for the user's organisation (or use it again); audited."""
+    changed = ownership.set_hidden(
+        indicator_hidden, "indicator_id", user.organisation_id, indicator.id, hidden
+    )
+    if changed:
+        what = "hidden" if hidden else "shown again"  # i18n: not UI
+        record(
+            "update", "indicator", indicator.id, f"{what} for organisation {user.organisation_id}"
+        )
+    return changed
 
 
 def subject_filter(person: Person):
@@ -313,7 +345,7 @@ def build_rows(
 
 def sheet(user: User, person: Person, on: date) -> list[SheetGroup]:
     """The indicator sheet of a person, grouped; restricted groups only for those allowed."""
-    indicators = catalogue()
+    indicators = catalogue(user.organisation_id)
     show_restricted = may_see_restricted(user, person.household)
     if not show_restricted:
         indicators = [i for i in indicators if not i.restricted]
@@ -426,7 +458,7 @@ def confirm_group(user: User, person: Person, group: str, on: date) -> list[Indi
     part of the group (as far as the group has such indicators)."""
     levels = {
         i.applies_to
-        for i in catalogue()
+        for i in catalogue(user.organisation_id)
         if i.group == group and (not i.restricted or may_see_restricted(user, person.household))
     }
     reviews = []
@@ -469,11 +501,12 @@ class WorkItem:
     extended: bool = False
 
 
-def required_rows(persons: Sequence[Person], on: date) -> dict[int, list]:
-    """Per person the sheet rows of the required (not restricted) indicators as of `on`, for
-    the worklist and the count sheet's check page. A fixed number of queries."""
+def required_rows(organisation_id: int, persons: Sequence[Person], on: date) -> dict[int, list]:
+    """Per person (of the organisation) the sheet rows of the required (not restricted)
+    indicators as of `on`, for the worklist and the count sheet's check page. A fixed number
+    of queries."""
     ids = list({p.household_id for p in persons})
-    indicators = [i for i in catalogue() if i.required and not i.restricted]
+    indicators = [i for i in catalogue(organisation_id) if i.required and not i.restricted]
     values = list(
         db.session.scalars(
             select(IndicatorValue).where(
@@ -533,7 +566,7 @@ def worklist(user: User, on: date) -> list[WorkItem]:
         )
     )
     by_household = {h.id: h for h in households}
-    rows_by_person = required_rows(persons, on)
+    rows_by_person = required_rows(user.organisation_id, persons, on)
     warn_until = add_months(on, WARN_MONTHS)
     items = []
     for person in persons:

@@ -17,6 +17,9 @@ class Organisation(db.Model):
     email: Mapped[str] = mapped_column(String(120), default="")
     # When set, every staff account of the organisation must use two-factor login.
     enforce_2fa_all: Mapped[bool] = mapped_column(default=False)
+    # A town's consent that the county sees its dashboard figures (aggregates only) in the
+    # combined county view (/reports/county); the county's own figures are always there.
+    shares_figures: Mapped[bool] = mapped_column(default=False)
 
     teams: Mapped[list[Team]] = relationship(back_populates="organisation", order_by="Team.name")
 

@@ -28,8 +28,9 @@ from app.households.choices import ACCOMMODATION, RESIDENCE_STATUS, SEX
 from app.households.models import Household, Person
 from app.households.rules import eligibility_clause
 from app.indicators.countsheet import AGE_BANDS, UNKNOWN_AGE, age_band
-from app.indicators.models import Indicator, IndicatorValue
+from app.indicators.models import Indicator, IndicatorValue, indicator_hidden
 from app.indicators.services import latest_per_subject
+from app.organisations import ownership
 from app.organisations.models import Municipality, Team
 from app.reports import figures
 from app.reports.figures import ReportScope
@@ -185,17 +186,25 @@ def _person_facts(scope: ReportScope, on: date) -> list[PersonFacts]:
     ]
 
 
-def exportable_indicators() -> list[Indicator]:
+def exportable_indicators(organisation_id: int | None = None) -> list[Indicator]:
     """Indicators that may leave the system in statistics: never restricted ones (health,
-    disability) and never free text."""
+    disability) and never free text; of an organisation's catalogue when one is given (the
+    defaults it did not hide and its own)."""
     from sqlalchemy.orm import selectinload
 
+    stmt = select(Indicator).where(Indicator.restricted.is_(False), Indicator.type != "text")
+    if organisation_id is not None:
+        stmt = stmt.where(
+            ownership.visible_to(Indicator.organisation_id, organisation_id),
+            Indicator.id.not_in(
+                ownership.hidden_ids(indicator_hidden, "indicator_id", organisation_id)
+            ),
+        )
     return list(
         db.session.scalars(
-            select(Indicator)
-            .where(Indicator.restricted.is_(False), Indicator.type != "text")
-            .options(selectinload(Indicator.options))
-            .order_by(Indicator.group, Indicator.position, Indicator.id)
+            stmt.options(selectinload(Indicator.options)).order_by(
+                Indicator.group, Indicator.position, Indicator.id
+            )
         )
     )
 
@@ -333,7 +342,7 @@ def distribution_rows(scope: ReportScope, on: date) -> Rows:
 
     Counted by the database, one GROUP BY per breakdown (at state scale 5 million values:
     counting them in Python took a minute, docs/scale.md)."""
-    indicators = exportable_indicators()
+    indicators = exportable_indicators(scope.organisation_id)
     by_id = {i.id: i for i in indicators}
     persons = _persons_on(scope, on).order_by(None).subquery()
     facts = (
@@ -467,7 +476,7 @@ def pseudonymised_rows(scope: ReportScope) -> Rows:
     names, no free text, no restricted indicators, no exact dates; birth year only."""
     on = scope.end
     key = pseudonym_key()
-    indicators = exportable_indicators()
+    indicators = exportable_indicators(scope.organisation_id)
     sizes = figures.household_sizes().subquery()
     eligible = case((eligibility_clause(Person, Household, on), 1), else_=0)
     persons = db.session.execute(

@@ -38,11 +38,19 @@ from app.accounts import roles
 from app.accounts.models import User
 from app.collation import sorted_by_name
 from app.contacts import choices as contact_choices
-from app.contacts.models import Contact, Task, Topic, contact_participant, contact_topic_link
+from app.contacts.models import (
+    Contact,
+    Task,
+    Topic,
+    contact_participant,
+    contact_topic_link,
+    topic_hidden,
+)
 from app.extensions import db
 from app.households.models import Household, Person
 from app.households.rules import ASYLUM_WAIT_MONTHS, add_months, eligibility_clause, eligible_from
 from app.officehours.models import OfficeLocation, QueueEntry
+from app.organisations import ownership
 from app.organisations.models import Municipality, Team
 from app.reports import rollups
 from app.timeutil import BERLIN
@@ -369,8 +377,9 @@ class TopicCount:
 
 
 def contacts_by_topic(scope: ReportScope) -> list[TopicCount]:
-    """Every topic of the catalogue (retired ones only when used) with the number of the
-    period's contacts about it, most frequent first (ties in catalogue order)."""
+    """Every topic the scope's organisation offers (the defaults it did not hide and its own;
+    others only when used) with the number of the period's contacts about it, most frequent
+    first (ties in catalogue order)."""
     counted = period_counts(
         scope,
         rollups.topic_cell,
@@ -381,7 +390,18 @@ def contacts_by_topic(scope: ReportScope) -> list[TopicCount]:
     rows = db.session.execute(
         select(Topic.id, Topic.key, Topic.label, func.coalesce(counted.c.n, 0))
         .outerjoin(counted, counted.c.key == Topic.id)
-        .where(or_(Topic.active.is_(True), counted.c.n.is_not(None)))
+        .where(
+            or_(
+                counted.c.n.is_not(None),
+                and_(
+                    Topic.active.is_(True),
+                    ownership.visible_to(Topic.organisation_id, scope.organisation_id),
+                    Topic.id.not_in(
+                        ownership.hidden_ids(topic_hidden, "topic_id", scope.organisation_id)
+                    ),
+                ),
+            )
+        )
         .order_by(func.coalesce(counted.c.n, 0).desc(), Topic.sort_order, Topic.id)
     ).all()
     return [TopicCount(r[0], r[1], r[2], int(r[3])) for r in rows]

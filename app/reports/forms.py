@@ -44,15 +44,15 @@ def preset_period(preset: str, today: date) -> tuple[date, date]:
     return year_start, today
 
 
-class ReportFilterForm(Form):
+class PeriodForm(Form):
+    """The period alone (the combined county view has no team or municipality)."""
+
     class Meta:
         csrf = False
 
     period = Select(_l("Zeitraum"), choices=list(PRESETS.items()), default="custom")
     date_from = GermanDateField(_l("Von"))
     date_to = GermanDateField(_l("Bis"))
-    team_id = Select(_l("Team"), coerce=int, default=0, validators=[Optional()])
-    municipality_id = Select(_l("Gemeinde"), coerce=int, default=0, validators=[Optional()])
 
     def validate_date_to(self, field):
         if field.data and self.date_from.data and field.data < self.date_from.data:
@@ -80,6 +80,11 @@ class ReportFilterForm(Form):
         self.date_from.data, self.date_to.data = period
         self.date_from.raw_data = self.date_to.raw_data = None
         return period
+
+
+class ReportFilterForm(PeriodForm):
+    team_id = Select(_l("Team"), coerce=int, default=0, validators=[Optional()])
+    municipality_id = Select(_l("Gemeinde"), coerce=int, default=0, validators=[Optional()])
 
 
 class AsOfForm(ReportFilterForm):

@@ -8,14 +8,15 @@ from flask import Blueprint, Response, abort, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
-from app.access import leads_required
+from app.access import admin_required, leads_required
 from app.accounts import roles
 from app.audit.services import record
 from app.contacts import choices as contact_choices
 from app.extensions import db, htmx
 from app.i18n import local_date
 from app.reports import charts, exports, figures, services
-from app.reports.forms import AsOfForm, ReportFilterForm
+from app.reports import county as county_view
+from app.reports.forms import AsOfForm, PeriodForm, ReportFilterForm
 from app.timeutil import today
 from app.urls import int_arg, page_arg
 
@@ -159,6 +160,31 @@ def dashboard():
         filter_summary=f"{local_date(scope.start)} – {local_date(scope.end)} · {label}",
         oob=bool(htmx),
         charts=_charts(data, q),
+        number=charts.local_number,
+        percent=charts.local_percent,
+    )
+
+
+@bp.get("/reports/county")
+@admin_required
+def county():
+    """The county's and the sharing towns' figures side by side and summed (aggregates only,
+    app/reports/county.py); the county's admins only."""
+    if not county_view.may_view(current_user):
+        abort(403)
+    form = PeriodForm(request.args)
+    form.validate()
+    start, end = form.resolved_period(today())
+    data = county_view.combined(start, end, today())
+    summary = f"{local_date(start)} – {local_date(end)}"
+    template = "reports/_county.html" if htmx else "reports/county.html"
+    return render_template(
+        template,
+        form=form,
+        data=data,
+        shares=county_view.SHARES,
+        filter_summary=summary,
+        oob=bool(htmx),
         number=charts.local_number,
         percent=charts.local_percent,
     )

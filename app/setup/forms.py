@@ -17,6 +17,10 @@ def _strong_password(form: Form, field: PasswordField) -> None:
         raise ValidationError(problem)
 
 
+class SharingForm(Form):
+    shares_figures = BooleanField(_l("Zahlen mit dem Landkreis teilen"))
+
+
 class TeamForm(Form):
     name = text(_l("Name des Teams"), 120, DataRequired(_l("Bitte einen Namen angeben.")))
 

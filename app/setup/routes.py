@@ -28,6 +28,7 @@ from app.setup.forms import (
     FirstRunForm,
     MunicipalityForm,
     MunicipalityTeamForm,
+    SharingForm,
     TeamForm,
     TownOrganisationForm,
 )
@@ -90,7 +91,29 @@ def index():
         municipalities=municipalities,
         households=households,
         others=others,
+        sharing_form=SharingForm(obj=org) if org.kind != "county" else None,
     )
+
+
+@bp.post("/sharing")
+@admin_required
+def sharing():
+    """A town with its own IM agrees (or no longer agrees) that the county sees its figures."""
+    org = current_user.organisation
+    if org.kind == "county":
+        abort(404)
+    form = SharingForm()
+    if form.validate_on_submit():
+        shares = bool(form.shares_figures.data)
+        services.set_sharing(org, shares)
+        db.session.commit()
+        flash(
+            _("Der Landkreis sieht jetzt die Zahlen von %(name)s (nur Summen).", name=org.name)
+            if shares
+            else _("Der Landkreis sieht die Zahlen von %(name)s nicht mehr.", name=org.name),
+            "success",
+        )
+    return redirect(url_for(".index", _anchor="sharing"))
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])

@@ -335,3 +335,16 @@ def create_town_organisation(
     )
     record("create", "user", admin.id, f"first admin of organisation {organisation.id}")
     return organisation
+
+
+# --- sharing figures with the county ------------------------------------------------------
+def set_sharing(organisation: Organisation, shares: bool) -> bool:
+    """A town's consent that the county sees its dashboard figures (aggregates only,
+    app/reports/county.py). Returns whether it changed; audited."""
+    if organisation.kind == "county":
+        raise SetupError(_("Der Landkreis sieht seine Zahlen ohnehin."))
+    if organisation.shares_figures == shares:
+        return False
+    organisation.shares_figures = shares
+    record("update", "organisation", organisation.id, f"shares figures: {shares}")
+    return True
