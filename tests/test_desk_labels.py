@@ -85,3 +85,20 @@ def test_results_in_german_order_of_first_names(county, make, ctx):
     db.session.commit()
     labels = [r["label"] for r in services.search_for_checkin(world.location, "yilmaz")]
     assert [label.split()[0] for label in labels] == ["Ulrike", "Ümit", "Uwe", "Zehra"]
+
+
+def test_the_queue_tells_two_same_looking_persons_apart_too(county, make, login, ctx):
+    world = build_world(county)
+    first, second = _two_najibs(county, make)
+    desk = login("frontdesk")
+    for household in (first, second):
+        response = desk.post(
+            f"/desk/{world.location.id}/checkin",
+            {"mode": "person", "person_id": str(household.members[0].id)},
+        )
+        assert response.status_code == 303
+    queue = login("manager").get(f"/officehours/locations/{world.location.id}/queue").text
+    names = re.findall(r"<strong>(Najib[^<]*)</strong>", queue)
+    assert sorted(names) == ["Najib H. · geb. 1990", "Najib H. · geb. 1995"]
+    # the world's walk-in keeps the name given at the desk
+    assert "<strong>Amal</strong>" in queue

@@ -1,4 +1,4 @@
-"""What the front desk sees of a person in the check-in search.
+"""What the front desk sees of a person in the check-in search and on the queue.
 
 "Vorname I. · Ort" only; where two answers would read the same, the year of birth is added, and
 where even that is the same (or unknown), the initial of the household's street. Both are
@@ -14,11 +14,16 @@ from flask_babel import gettext as _
 
 from app.collation import primary, sort_key
 from app.households.models import Person
+from app.officehours.models import QueueEntry
 
 
-def desk_label(person: Person, *, year: bool = False, street: bool = False) -> str:
+def desk_label(
+    person: Person, *, year: bool = False, street: bool = False, town: bool = True
+) -> str:
     initial = (person.family_name[:1] + ".") if person.family_name else ""
-    parts = [f"{person.given_name} {initial}".strip(), person.household.municipality.name]
+    parts = [f"{person.given_name} {initial}".strip()]
+    if town:
+        parts.append(person.household.municipality.name)
     if year and person.birth_year:
         parts.append(_("geb. %(birth)s", birth=person.birth_year))
     if street and person.household.street.strip():
@@ -26,16 +31,25 @@ def desk_label(person: Person, *, year: bool = False, street: bool = False) -> s
     return " · ".join(parts)
 
 
-def desk_labels(persons: Sequence[Person]) -> list[str]:
+def desk_labels(persons: Sequence[Person], *, town: bool = True) -> list[str]:
     """One label per person, each as short as the others allow."""
-    labels = [desk_label(p) for p in persons]
+    labels = [desk_label(p, town=town) for p in persons]
     for more in ({"year": True}, {"year": True, "street": True}):
         seen = Counter(primary(label) for label in labels)
         labels = [
-            desk_label(p, **more) if seen[primary(label)] > 1 else label
+            desk_label(p, town=town, **more) if seen[primary(label)] > 1 else label
             for p, label in zip(persons, labels, strict=True)
         ]
     return labels
+
+
+def queue_names(entries: Sequence[QueueEntry]) -> dict[int, str]:
+    """The queue's name per entry id: "Vorname I." as at the desk, and where two persons on
+    the queue would read the same, their year of birth, then their street's initial. A walk-in
+    is the name given at the desk."""
+    persons = list({e.person.id: e.person for e in entries if e.person is not None}.values())
+    label = dict(zip((p.id for p in persons), desk_labels(persons, town=False), strict=True))
+    return {e.id: label[e.person.id] if e.person is not None else e.walk_in_name for e in entries}
 
 
 def desk_order(persons: Sequence[Person]) -> list[Person]:

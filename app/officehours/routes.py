@@ -46,6 +46,7 @@ from app.officehours.forms import (
     WalkInPersonForm,
     WalkInSearchForm,
 )
+from app.officehours.labels import queue_names
 from app.officehours.models import (
     KioskToken,
     OfficeException,
@@ -372,6 +373,8 @@ def _render_queue(
     notice: tuple[str, str] | None = None,
 ) -> str:
     """The queue page or its fragment; `notice` is a (kind, message) shown above the list."""
+    state = services.queue_state(location, now)
+    names = queue_names([*state["waiting"], *state["active"]])
     return render_template(
         template,
         location=location,
@@ -380,9 +383,9 @@ def _render_queue(
         idle_seconds=int(current_app.permanent_session_lifetime.total_seconds()),
         form=FinishForm(),
         minutes=services.waiting_minutes,
-        name=services.entry_name,
+        name=lambda entry: names[entry.id],
         notice=notice,
-        **services.queue_state(location, now),
+        **state,
     )
 
 

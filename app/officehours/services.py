@@ -442,7 +442,11 @@ def queue_entries(location: OfficeLocation, day: date) -> list[QueueEntry]:
             select(QueueEntry)
             .where(QueueEntry.location_id == location.id, QueueEntry.day == day)
             # the queue shows each entry's name and who took it: one query, not one per entry
-            .options(joinedload(QueueEntry.person), joinedload(QueueEntry.taken_by))
+            # (and the household's street, where two names on it read the same)
+            .options(
+                joinedload(QueueEntry.person).joinedload(Person.household),
+                joinedload(QueueEntry.taken_by),
+            )
         )
     )
 
