@@ -40,8 +40,8 @@ SMALL_TARGETS_JS = """
       (document.getElementById(el.htmlFor) || {}).type))
     .filter(el => !(el.tagName === 'LABEL' && el.contains(document.getElementById(el.htmlFor))))
     .map(el => {
-      const box = (el.type === 'checkbox' || el.type === 'radio') ? (el.closest('label') || el) : el;
-      return [el, box];
+      const tick = el.type === 'checkbox' || el.type === 'radio';
+      return [el, tick ? (el.closest('label') || el) : el];
     })
     .filter(([el, box]) => visible(box) && !inline(el))
     .map(([el, box]) => ({el, r: box.getBoundingClientRect()}))

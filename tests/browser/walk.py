@@ -20,7 +20,8 @@ from tests.browser.layout import SMALL_TARGETS_JS
 AXE = Path(__file__).parent / "vendor" / "axe-4.14.1.min.js"
 AXE_TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "wcag22aa", "best-practice"]
 RUN_AXE = """async (tags) => {
-  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags}});
+  const result = await axe.run(document, {runOnly: {type: 'tag', values: tags},
+    resultTypes: ['violations']});
   return result.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')
     .map(v => ({id: v.id, impact: v.impact,
                 nodes: v.nodes.slice(0, 3).map(n => n.target.join(' '))}));
@@ -119,7 +120,8 @@ def vocabulary() -> tuple[frozenset[str], frozenset[str]]:
                 strs = message.string if isinstance(message.string, tuple) else (message.string,)
                 pairs += [(" ".join(ids), " ".join(strs))]
     with open(app / "indicators" / "countsheet_layout.csv", encoding="utf-8") as handle:
-        pairs += [(row["label_de"], row["label_en"]) for row in csv.DictReader(handle, delimiter=";")]
+        rows = csv.DictReader(handle, delimiter=";")
+        pairs += [(row["label_de"], row["label_en"]) for row in rows]
     for spec in CATALOGUE:
         pairs += [(spec.de, spec.en)] + [(de, en) for _, de, en in spec.options]
     german = set().union(*(_words(de) for de, _ in pairs))
@@ -202,12 +204,14 @@ def walk(
     *,
     depth: int = 1,
     data: TypedData | None = None,
+    seen: set[str] | None = None,
     axed: set[str] | None = None,
 ) -> list[Finding]:
-    """Check the start pages and every page up to `depth` links away from them, one per
-    pattern. With `axed` (shared between roles), axe runs once per pattern in it."""
+    """Check the start pages and every page up to `depth` links away from them, one page per
+    pattern: not one already in `seen` (shared by the walks of one role), except that a start
+    page is always opened. With `axed` (shared by all roles), axe runs once per pattern."""
     origin = "{0.scheme}://{0.netloc}".format(urlparse(page.url))
-    seen: set[str] = set()
+    seen = set() if seen is None else seen
     findings: list[Finding] = []
     level = [urljoin(page.url, url) for url in start]
     for distance in range(depth + 1):
@@ -215,11 +219,10 @@ def walk(
         for url in level:
             url = url.split("#")[0]
             key = pattern(url)
-            if not walkable(url, origin) or key in seen:
+            if not walkable(url, origin) or (key in seen and (distance or url in seen)):
                 continue
-            seen.add(key)
-            run_axe = axed is None or key not in axed
-            finding = check(page, url, locale, axe=run_axe, data=data)
+            seen.update((key, url))
+            finding = check(page, url, locale, axe=axed is None or key not in axed, data=data)
             if finding is None:
                 continue
             if axed is not None:
