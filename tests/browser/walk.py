@@ -247,3 +247,100 @@ def problems(findings: list[Finding]) -> list[str]:
         lines += [f"{path}: axe {v['id']} ({v['impact']}) {v['nodes']}" for v in f.axe]
         lines += [f"{path}: other language: {leak}" for leak in f.leaks]
     return lines
+
+
+# --- the walk of every role over the demo county (the test and bench/phone_layout.py) ----------
+STAFF = ("admin", "teamleitung", "manager")
+ROLES = (*STAFF, "empfang", "ehrenamt")
+
+
+def new_context(browser, base: str, locale: str):
+    # bypass_csp lets the walk inject axe; the app's own pages never need inline scripts.
+    return browser.new_context(
+        viewport=PHONE,
+        base_url=base,
+        locale=locale,
+        is_mobile=True,
+        has_touch=True,
+        bypass_csp=True,
+        service_workers="block",  # every page from the server, never an offline copy
+    )
+
+
+def case_pages() -> list[str]:
+    """Casework, a plan with goals and an indicator sheet with values, of a household of the
+    first team (the one of "manager" and "teamleitung"): deeper than two links from the bar.
+    Call inside an app context."""
+    from sqlalchemy import select
+
+    from app.accounts.models import User
+    from app.extensions import db
+    from app.households.models import Household
+    from app.indicators.models import IndicatorValue
+    from app.plans.models import Goal, IntegrationPlan
+
+    team_id = db.session.scalar(select(User.team_id).where(User.username == "manager"))
+    plan_id, household_id = db.session.execute(
+        select(IntegrationPlan.id, IntegrationPlan.household_id)
+        .join(Household, Household.id == IntegrationPlan.household_id)
+        .join(Goal, Goal.plan_id == IntegrationPlan.id)
+        .where(Household.team_id == team_id)
+        .order_by(IntegrationPlan.id)
+        .limit(1)
+    ).one()
+    person_id = db.session.scalar(
+        select(IndicatorValue.person_id)
+        .join(Household, Household.id == IndicatorValue.household_id)
+        .where(Household.team_id == team_id, IndicatorValue.person_id.is_not(None))
+        .order_by(IndicatorValue.person_id)
+        .limit(1)
+    )
+    return [
+        f"/households/{household_id}/casework",
+        f"/plans/{plan_id}",
+        f"/persons/{person_id}/indicators",
+    ]
+
+
+def walk_everyone(
+    browser,
+    base: str,
+    locale: str,
+    *,
+    password: str,
+    kiosk_path: str,
+    cases: list[str],
+    data: TypedData | None,
+) -> dict[str, list[Finding]]:
+    """Every role's bottom navigation two links deep (staff also `cases` one link deep), then
+    signed out: sign-in, finder (with an answer) and the kiosk device. One context each; axe
+    once per page pattern."""
+    axed: set[str] = set()
+    found: dict[str, list[Finding]] = {}
+    for username in ROLES:
+        context = new_context(browser, base, locale)
+        page = context.new_page()
+        page.goto("/login")
+        page.fill("#username", username)
+        page.fill("#password", password)
+        page.click("button[type=submit]")
+        page.wait_for_url("**/")
+        nav = page.eval_on_selector_all("nav.bottom a[href]", "links => links.map(a => a.href)")
+        seen: set[str] = set()
+        findings = walk(page, nav, locale, depth=2, data=data, seen=seen, axed=axed)
+        if username in STAFF:
+            findings += walk(page, cases, locale, depth=1, data=data, seen=seen, axed=axed)
+        found[username] = findings
+        context.close()
+    context = new_context(browser, base, locale)
+    page = context.new_page()
+    page.goto("/zustaendigkeit")
+    town = page.eval_on_selector_all("#municipality_id option", "o => o.map(x => x.value)")[1]
+    public = ["/login", "/zustaendigkeit", f"/zustaendigkeit?municipality_id={town}"]
+    findings = walk(page, public, locale, depth=1, data=data, axed=axed)
+    page.goto(kiosk_path)  # enrols the device and opens its desk
+    if urlparse(page.url).path.startswith("/desk/"):
+        findings += walk(page, [page.url], locale, depth=1, data=data, axed=axed)
+    found["public"] = findings
+    context.close()
+    return found
