@@ -9,10 +9,12 @@ from decimal import Decimal
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from markupsafe import Markup, escape
 from wtforms import DateField, SelectField, StringField
 from wtforms.fields.choices import SelectChoice
 from wtforms.meta import DefaultMeta
 from wtforms.validators import Length, Optional, ValidationError
+from wtforms.widgets import html_params
 
 # Bidi embeddings, overrides and isolates can disguise text (e.g. U+202E turns "txt.exe" around).
 _BIDI_CONTROLS = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069")
@@ -194,3 +196,17 @@ class HideForm(Form):
     again ("0") (app/organisations/ownership.py)."""
 
     hidden = Select(choices=[("1", "1"), ("0", "0")])
+
+
+class CheckboxList:
+    """The checkboxes of a multiple choice as a list, each box inside its label: the label is
+    the finger's target (44 px high, tapping the text ticks the box), not the 22 px box that
+    WTForms' ListWidget puts beside a separate label."""
+
+    def __call__(self, field, **kwargs) -> Markup:
+        kwargs.setdefault("id", field.id)
+        items = "".join(
+            f'<li><label class="check">{option()} {escape(option.label.text)}</label></li>'
+            for option in field
+        )
+        return Markup(f"<ul {html_params(**kwargs)}>{items}</ul>")

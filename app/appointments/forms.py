@@ -4,16 +4,16 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, HiddenField, SelectMultipleField, TextAreaField, TimeField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Optional
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput
 
 from app.appointments.models import KINDS, STATUSES
-from app.forms import Form, GermanDateField, Select, text
+from app.forms import CheckboxList, Form, GermanDateField, Select, text
 
 
 class MultiCheckbox(SelectMultipleField):
     """Checkboxes for a multiple choice; accepts (value, label) pairs like app.forms.Select."""
 
-    widget = ListWidget(prefix_label=False)
+    widget = CheckboxList()
     option_widget = CheckboxInput()
 
     @property

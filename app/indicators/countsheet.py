@@ -385,7 +385,7 @@ def build(period: Period, title: str, values: Counter, topics: list) -> CountShe
             for topic, hidden in topics:
                 key = topic_key(topic.id)
                 if (topic.active and not hidden) or values.get(key):
-                    name = label.replace("{topic}", topic.label)
+                    name = label.replace("{topic}", topic.shown_label)
                     sheet.rows.append(SheetRow(key, row.order, name, values.get(key, 0)))
         else:
             value = None if row.heading else values.get(row.key, 0)

@@ -7,15 +7,15 @@ from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, FloatField, IntegerField, SelectMultipleField
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, NumberRange, Optional, ValidationError
-from wtforms.widgets import CheckboxInput, ListWidget
+from wtforms.widgets import CheckboxInput
 
-from app.forms import Form, GermanDateField, Select, reasonable_date, text
+from app.forms import CheckboxList, Form, GermanDateField, Select, reasonable_date, text
 from app.indicators.models import APPLIES_TO, TYPES, Indicator, lazy_group_labels
 from app.timeutil import today
 
 
 class MultiCheckboxField(SelectMultipleField):
-    widget = ListWidget(prefix_label=False)
+    widget = CheckboxList()
     option_widget = CheckboxInput()
 
 

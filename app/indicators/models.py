@@ -95,6 +95,10 @@ class Indicator(db.Model):
         return in_ui_language(self.label_de, self.label_en)
 
     @property
+    def type_label(self) -> str:
+        return str(TYPES.get(self.type, self.type))
+
+    @property
     def active_options(self) -> list[IndicatorOption]:
         return [o for o in self.options if o.retired_at is None]
 

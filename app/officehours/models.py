@@ -112,3 +112,9 @@ class QueueEntry(db.Model):
     person = relationship("Person")
     household = relationship("Household")
     taken_by: Mapped[User | None] = relationship()
+
+    @property
+    def status_label(self) -> str:
+        from app.officehours.services import QUEUE_STATUSES  # services imports the models
+
+        return str(QUEUE_STATUSES.get(self.status, self.status))

@@ -3,6 +3,7 @@ from __future__ import annotations
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from wtforms import BooleanField, PasswordField, StringField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, EqualTo, ValidationError
 
 from app.accounts.services import password_problem
@@ -69,8 +70,13 @@ class OrganisationSecurityForm(Form):
 
 
 class LanguageForm(Form):
-    # Labels stay in their own language so that a user who cannot read the current one finds it.
+    # Labels stay in their own language (marked as such for screen readers) so that a user who
+    # cannot read the current one finds it.
     locale = Select(
         _l("Sprache der Oberfläche"),
-        choices=[("", _l("wie im Browser eingestellt")), ("de", "Deutsch"), ("en", "English")],
+        choices=[
+            ("", _l("wie im Browser eingestellt")),
+            SelectChoice("de", "Deutsch", render_kw={"lang": "de"}),
+            SelectChoice("en", "English", render_kw={"lang": "en"}),
+        ],
     )

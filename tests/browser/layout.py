@@ -5,9 +5,15 @@ from __future__ import annotations
 from urllib.parse import urlparse
 
 MIN_TARGET = 44
-# Interactive elements a finger must hit, smaller than 44 px in height or width. A checkbox or
-# radio counts with the label that wraps it (the label is what a finger taps). Exempt (WCAG
-# 2.5.8 "inline"): a link inside running text, i.e. a paragraph with more text than the link.
+# Interactive elements a finger must hit (a, button, input, select, textarea, summary, and the
+# label of a checkbox or radio), smaller than 44 px in height or width.
+# - A checkbox or radio is measured by the label that wraps it (the label is what a finger
+#   taps); one that is not wrapped counts with its own box, and a separate label[for] is a
+#   target of its own.
+# - The only exemption is WCAG 2.5.8's "inline" one, strictly: a link laid out inline (computed
+#   display "inline", so its height is the line's) in a block that holds a sentence besides it,
+#   i.e. at least two words of text outside its links and controls. A link that is alone in its
+#   paragraph or list item, or styled as a box (inline-flex, block), is a target like any other.
 SMALL_TARGETS_JS = """
 () => {
   const min = MIN_TARGET - 0.5;
@@ -16,22 +22,33 @@ SMALL_TARGETS_JS = """
     // checkVisibility: false inside a closed <details> too, whose boxes still have a size.
     return r.width > 0 && r.height > 0 && el.checkVisibility({visibilityProperty: true});
   };
-  const inline = el => {
-    const p = el.tagName === 'A' && el.closest('p');
-    return p && p.innerText.trim().length > el.innerText.trim().length + 3;
+  const block = el => {
+    let b = el.parentElement;
+    while (b && ['inline', 'contents'].includes(getComputedStyle(b).display)) b = b.parentElement;
+    return b;
   };
-  return [...document.querySelectorAll('a[href], button, input, select, textarea, summary')]
+  const inline = el => {
+    if (el.tagName !== 'A' || getComputedStyle(el).display !== 'inline') return false;
+    const rest = block(el).cloneNode(true);
+    rest.querySelectorAll('a, button, input, select, textarea, label').forEach(n => n.remove());
+    return (rest.textContent.match(/\\p{L}{2,}/gu) || []).length >= 2;
+  };
+  const controls = 'a[href], button, input, select, textarea, summary, label[for]';
+  return [...document.querySelectorAll(controls)]
     .filter(el => el.type !== 'hidden' && !el.closest('.sr-only'))
+    .filter(el => el.tagName !== 'LABEL' || ['checkbox', 'radio'].includes(
+      (document.getElementById(el.htmlFor) || {}).type))
+    .filter(el => !(el.tagName === 'LABEL' && el.contains(document.getElementById(el.htmlFor))))
     .map(el => {
-      const box = (el.type === 'checkbox' || el.type === 'radio')
-        ? (el.closest('label') || document.querySelector(`label[for="${el.id}"]`) || el) : el;
-      return [el, box];
+      const tick = el.type === 'checkbox' || el.type === 'radio';
+      return [el, tick ? (el.closest('label') || el) : el];
     })
     .filter(([el, box]) => visible(box) && !inline(el))
     .map(([el, box]) => ({el, r: box.getBoundingClientRect()}))
     .filter(({r}) => r.height < min || r.width < min)
-    .map(({el, r}) => ({tag: el.tagName, text: (el.innerText || el.name || el.id || '').trim()
-      .slice(0, 30), h: Math.round(r.height), w: Math.round(r.width)}));
+    .map(({el, r}) => ({tag: el.tagName + (el.type && el.tagName === 'INPUT' ? `[${el.type}]` : ''),
+      text: (el.innerText || el.name || el.id || '').trim().replace(/\\s+/g, ' ').slice(0, 30),
+      h: Math.round(r.height), w: Math.round(r.width)}));
 }
 """.replace("MIN_TARGET", str(MIN_TARGET))
 
