@@ -13,31 +13,13 @@ from app.households import rules, services
 from app.households.forms import CloseHouseholdForm, HouseholdForm, ListFilterForm, PersonForm
 from app.households.labels import distinct_labels
 from app.households.models import Household
+from app.households.services import PERSON_FIELDS
 from app.timeutil import today
 from app.urls import page_arg
 
 bp = Blueprint("households", __name__)
 
 HOUSEHOLD_FIELDS = ("name", "municipality_id", "street", "postcode", "phone", "accommodation")
-PERSON_FIELDS = (
-    "given_name",
-    "family_name",
-    "native_name",
-    "birth_year",
-    "birth_month",
-    "birth_day",
-    "sex",
-    "country_of_origin",
-    "languages",
-    "interpreter_needed",
-    "residence_status",
-    "residence_legal_basis",
-    "entry_date",
-    "asylum_application_date",
-    "decision_date",
-    "prospect",
-    "phone",
-)
 
 
 def _data(form, fields: tuple[str, ...]) -> dict:

@@ -31,6 +31,26 @@ from app.households.search import (
 from app.organisations.models import Municipality
 
 SEARCH_LIMIT = 30
+# The person fields a user edits (the person form, rectification, merging duplicates).
+PERSON_FIELDS = (
+    "given_name",
+    "family_name",
+    "native_name",
+    "birth_year",
+    "birth_month",
+    "birth_day",
+    "sex",
+    "country_of_origin",
+    "languages",
+    "interpreter_needed",
+    "residence_status",
+    "residence_legal_basis",
+    "entry_date",
+    "asylum_application_date",
+    "decision_date",
+    "prospect",
+    "phone",
+)
 
 
 def refresh_search_keys(person: Person) -> None:

@@ -42,7 +42,7 @@ from app.audit.services import record
 from app.extensions import db
 from app.households import choices
 from app.households.models import Household, Person
-from app.households.services import refresh_search_keys
+from app.households.services import PERSON_FIELDS, refresh_search_keys
 from app.i18n import local_date
 from app.merge.models import RecordMerge
 from app.organisations.models import Municipality
@@ -54,25 +54,6 @@ KEEP, OTHER = "keep", "other"
 PERSON = "person"
 HOUSEHOLD = "household"
 
-PERSON_FIELDS = (
-    "given_name",
-    "family_name",
-    "native_name",
-    "birth_year",
-    "birth_month",
-    "birth_day",
-    "sex",
-    "country_of_origin",
-    "languages",
-    "interpreter_needed",
-    "residence_status",
-    "residence_legal_basis",
-    "entry_date",
-    "asylum_application_date",
-    "decision_date",
-    "prospect",
-    "phone",
-)
 HOUSEHOLD_LABELS = {
     "name": _l("Bezeichnung"),
     "municipality_id": _l("Gemeinde"),
